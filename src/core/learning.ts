@@ -1,0 +1,162 @@
+/**
+ * The learning equations of SPEC §3 and the quantized step of Algorithm 1 (SPEC §7).
+ *
+ * Directions (SGD, ADAM) work elementwise over a flat Float64Array, so the same code serves one
+ * weight vector, a population of simulated runs (runs × dims, run-major) or the flattened tensors
+ * of a network. The quantized step is the only implementation of eq. 5 in qle: simulations, the
+ * tfjs optimizers and the conformance vectors all call quantizedStep.
+ */
+import { gridIndex, gridValue, quantizeInto, type QuantMode } from './quantizer.ts';
+import type { Scheduler } from './schedule.ts';
+
+/** ADAM hyperparameters (SPEC §3, Appendix B.3.2). */
+export interface AdamHyper {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+}
+
+/** The paper's ADAM constants. */
+export const ADAM_DEFAULTS: AdamHyper = Object.freeze({ beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+/** The reference implementation's ADAM: the same but ε = 1e−6 (SPEC §3). */
+export const ADAM_REFERENCE: AdamHyper = Object.freeze({ beta1: 0.9, beta2: 0.999, eps: 1e-6 });
+
+/** A direction h(w) from a gradient g: writes h into out (same length as g). */
+export interface Direction {
+  readonly name: string;
+  compute(gradient: Float64Array, out: Float64Array): void;
+}
+
+/** SGD: h = g on the mini-batch (SPEC §3, eq. 31). */
+export class SgdDirection implements Direction {
+  readonly name = 'sgd';
+  compute(gradient: Float64Array, out: Float64Array): void {
+    if (out !== gradient) out.set(gradient);
+  }
+}
+
+/**
+ * ADAM: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², h = m̂/(√v̂ + ε) with bias-corrected
+ * m̂ = m/(1−β1^t), v̂ = v/(1−β2^t) (SPEC §3, eq. 32). One step counter for the whole array.
+ */
+export class AdamDirection implements Direction {
+  readonly name = 'adam';
+  readonly m: Float64Array;
+  readonly v: Float64Array;
+  /** Number of directions computed so far. */
+  step = 0;
+
+  constructor(size: number, readonly hyper: AdamHyper = ADAM_DEFAULTS) {
+    this.m = new Float64Array(size);
+    this.v = new Float64Array(size);
+  }
+
+  compute(gradient: Float64Array, out: Float64Array): void {
+    const { beta1, beta2, eps } = this.hyper;
+    this.step += 1;
+    const correction1 = 1 - beta1 ** this.step;
+    const correction2 = 1 - beta2 ** this.step;
+    const { m, v } = this;
+    for (let i = 0; i < gradient.length; i++) {
+      const g = gradient[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      out[i] = m[i] / correction1 / (Math.sqrt(v[i] / correction2) + eps);
+    }
+  }
+}
+
+export type DirectionKind = 'sgd' | 'adam';
+
+export function makeDirection(kind: DirectionKind, size: number, hyper: AdamHyper = ADAM_DEFAULTS): Direction {
+  return kind === 'sgd' ? new SgdDirection() : new AdamDirection(size, hyper);
+}
+
+/** The plain learning equation w ← w − λ·h (SPEC §3, eq. 3), over n entries from offset. */
+export function plainStep(w: Float64Array, h: Float64Array, offset: number, n: number, lambda: number): void {
+  for (let i = offset; i < offset + n; i++) w[i] -= lambda * h[i];
+}
+
+/** Work arrays for quantizedStep, sized to the longest slice it will see. */
+export interface StepScratch {
+  /** d = −λ·h, the unquantized step. */
+  readonly step: Float64Array;
+  /** Q_p(d), the quantized step that was applied. */
+  readonly quantizedStep: Float64Array;
+}
+
+export function makeStepScratch(size: number): StepScratch {
+  return { step: new Float64Array(size), quantizedStep: new Float64Array(size) };
+}
+
+/**
+ * One step of the quantized learning equation (SPEC §3 eq. 5, §7 Algorithm 1) on the n weights
+ * w[offset … offset+n) with directions h[offset …], quantized by index `index` of the scheduler:
+ *
+ *   d ← −λ·h;  dQ ← Q_p(d);  while dQ is all zero and B.2a may raise p:  p ← p+1; dQ ← Q_p(d)
+ *   w ← w + dQ
+ *
+ * B.2b and the clock are the scheduler's (scheduler.afterStep / afterEpoch), because with one
+ * global index they must run once per step, not once per slice. Records scheduler.vanished and
+ * scheduler.raisedByVanishing for this index; scratch holds d and dQ afterwards.
+ *
+ * Weights must start on the grid G_p (quantize them in round mode first). On a binary grid the
+ * sum w + dQ is exact; on other grids the doubles nearest to k/Q_p are not closed under addition,
+ * so the sum is snapped back to its grid point (an exact correction: the float sum is within a
+ * few ulps of the real grid point).
+ */
+export function quantizedStep(
+  w: Float64Array,
+  h: Float64Array,
+  offset: number,
+  n: number,
+  lambda: number,
+  mode: QuantMode,
+  scheduler: Scheduler,
+  index: number,
+  scratch: StepScratch,
+): void {
+  const { step, quantizedStep: dq } = scratch;
+  for (let i = 0; i < n; i++) step[i] = -lambda * h[offset + i];
+  let grid = scheduler.grid(index);
+  let nonZero = quantizeInto(step, 0, dq, 0, n, grid, mode);
+  scheduler.vanished[index] = nonZero === 0 ? 1 : 0;
+  scheduler.raisedByVanishing[index] = 0;
+  while (nonZero === 0 && scheduler.mayRaise(index)) {
+    scheduler.raise(index);
+    grid = scheduler.grid(index);
+    nonZero = quantizeInto(step, 0, dq, 0, n, grid, mode);
+  }
+  if (grid.binary) {
+    for (let i = 0; i < n; i++) w[offset + i] += dq[i];
+  } else {
+    for (let i = 0; i < n; i++) w[offset + i] = gridValue(gridIndex(w[offset + i] + dq[i], grid, 'round'), grid);
+  }
+}
+
+/**
+ * One quantized step for every run of a population laid out run-major (runs × dims), each run with
+ * its own index in the scheduler (scheduler.count === runs). Returns how many runs vanished.
+ */
+export function quantizedPopulationStep(
+  w: Float64Array,
+  h: Float64Array,
+  runs: number,
+  dims: number,
+  lambda: number,
+  mode: QuantMode,
+  scheduler: Scheduler,
+  scratch: StepScratch,
+): number {
+  let vanishedRuns = 0;
+  for (let r = 0; r < runs; r++) {
+    quantizedStep(w, h, r * dims, dims, lambda, mode, scheduler, r, scratch);
+    vanishedRuns += scheduler.vanished[r];
+  }
+  return vanishedRuns;
+}
+
+/** Put weights on the grid G_p of the scheduler's index (round mode), so eq. 5 keeps them there. */
+export function snapToGrid(w: Float64Array, offset: number, n: number, scheduler: Scheduler, index: number): void {
+  quantizeInto(w, offset, w, offset, n, scheduler.grid(index), 'round');
+}

@@ -1,0 +1,237 @@
+/**
+ * The scheduler of SPEC §6 (eqs. 10–12) and the index updates of Algorithm 1 / Appendix B.2 (§7).
+ *
+ * Every function here is O(1) in t: p_inf(t) has a closed form, so the cost of a step never grows
+ * with the length of the run.
+ */
+import { makeGrid } from './quantizer.ts';
+
+/** Hyperparameters of the target temperature T(t), eq. 12. */
+export interface TemperatureParams {
+  /** b, the quantization base. */
+  readonly base: number;
+  /** C, the Geman–Hwang constant of the logarithmic schedule. */
+  readonly C: number;
+  /** β, keeps the early phase hot. */
+  readonly beta: number;
+}
+
+/** Everything the index schedule needs (SPEC §6). */
+export interface ScheduleParams extends TemperatureParams {
+  /** η, the integer factor of Q_p. */
+  readonly eta: number;
+  /** κ, the noise scale: κ/Q_p² is the realised temperature. */
+  readonly kappa: number;
+  /** p_0, the initial index. */
+  readonly p0: number;
+  /** p_max, the cap on the index. */
+  readonly pMax: number;
+}
+
+/** κ of the reference implementation: n/24 with n = 64 whatever the model (SPEC §6). */
+export function referenceKappa(n = 64): number {
+  return n / 24;
+}
+
+/** κ from Langevin scaling of the quantized step, 1/(24λ) (SPEC §4, §6). */
+export function langevinKappa(lambda: number): number {
+  return 1 / (24 * lambda);
+}
+
+export type KappaChoice = 'reference' | 'langevin';
+
+export function kappaFor(choice: KappaChoice, lambda: number): number {
+  return choice === 'reference' ? referenceKappa() : langevinKappa(lambda);
+}
+
+/** Reference hyperparameters (SPEC §6: eq. 34 and the reference code). */
+export const REFERENCE_SCHEDULE: ScheduleParams = Object.freeze({
+  base: 2,
+  eta: 1,
+  C: 1e-6,
+  beta: 20,
+  kappa: referenceKappa(),
+  p0: 0,
+  pMax: 32,
+});
+
+/** T(t) = b^{2β/(t+2)} · C / ln(t+2) (SPEC §6, eq. 12). */
+export function targetTemperature(t: number, params: TemperatureParams): number {
+  return params.base ** ((2 * params.beta) / (t + 2)) * (params.C / Math.log(t + 2));
+}
+
+/** The Geman–Hwang floor C/ln(t+2) that T(t) never falls below (SPEC §5, §6). */
+export function logarithmicFloor(t: number, C: number): number {
+  return C / Math.log(t + 2);
+}
+
+/** p_inf(t) = ½·log_b(κ / (η²·T(t))) (SPEC §6, eq. 11). */
+export function infimumIndex(t: number, params: ScheduleParams): number {
+  const T = targetTemperature(t, params);
+  return (0.5 * Math.log(params.kappa / (params.eta * params.eta * T))) / Math.log(params.base);
+}
+
+/** The realised temperature of index p, T_q = κ/Q_p² (SPEC §5, §6). */
+export function quantizationTemperature(p: number, params: Pick<ScheduleParams, 'eta' | 'base' | 'kappa'>): number {
+  const Q = makeGrid(params.eta, params.base, p).Q;
+  return params.kappa / (Q * Q);
+}
+
+/** min(p_max, ⌈p_inf(t)⌉): the index B.2b raises to at time t (SPEC §6, §7). */
+export function boundTarget(t: number, params: ScheduleParams): number {
+  return Math.min(params.pMax, Math.ceil(infimumIndex(t, params)));
+}
+
+/** B.2b with the p_max cap, for p ≤ p_max: min(p_max, max(p, ⌈p_inf(t)⌉)) (SPEC §7). */
+export function boundedIndex(p: number, t: number, params: ScheduleParams): number {
+  return Math.max(p, boundTarget(t, params));
+}
+
+/** One row per t of the scheduler run alone (no vanishing test): the `qle schedule` table. */
+export interface ScheduleTable {
+  readonly t: number[];
+  readonly T: number[];
+  readonly pInf: number[];
+  readonly p: number[];
+}
+
+/** p[t] = min(p_max, max(p[t−1], ⌈p_inf(t)⌉)), p[−1] = p_0, for t = 0 … steps−1. */
+export function scheduleTable(params: ScheduleParams, steps: number): ScheduleTable {
+  validateSchedule(params);
+  const table: ScheduleTable = { t: [], T: [], pInf: [], p: [] };
+  let p = params.p0;
+  for (let t = 0; t < steps; t++) {
+    p = boundedIndex(p, t, params);
+    table.t.push(t);
+    table.T.push(targetTemperature(t, params));
+    table.pInf.push(infimumIndex(t, params));
+    table.p.push(p);
+  }
+  return table;
+}
+
+/** A schedule hyperparameter that makes no sense: names it. */
+export class ScheduleParamError extends RangeError {
+  constructor(readonly parameter: keyof ScheduleParams, message: string) {
+    super(message);
+    this.name = 'ScheduleParamError';
+  }
+}
+
+export function validateSchedule(params: ScheduleParams): void {
+  const positive = (name: keyof ScheduleParams) => {
+    const value = params[name];
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new ScheduleParamError(name, `${name} must be a positive number, got ${value}`);
+    }
+  };
+  const integer = (name: keyof ScheduleParams, min = -Infinity) => {
+    const value = params[name];
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new ScheduleParamError(name, `${name} must be an integer${min > -Infinity ? ` >= ${min}` : ''}, got ${value}`);
+    }
+  };
+  integer('base', 2);
+  integer('eta', 1);
+  positive('C');
+  positive('kappa');
+  if (!(Number.isFinite(params.beta) && params.beta >= 0)) {
+    throw new ScheduleParamError('beta', `beta must be a number >= 0, got ${params.beta}`);
+  }
+  integer('p0');
+  integer('pMax');
+  if (params.p0 > params.pMax) {
+    throw new ScheduleParamError('p0', `p0 (${params.p0}) must not exceed pMax (${params.pMax})`);
+  }
+  makeGrid(params.eta, params.base, params.pMax);
+  makeGrid(params.eta, params.base, params.p0);
+}
+
+/** Which parts of Appendix B.2 are switched on (SPEC §7). */
+export interface AlgorithmSwitches {
+  /** B.2a: raise p while the quantized step is all zero. */
+  readonly avoidVanishing: boolean;
+  /** B.2b: raise p to ⌈p_inf(t)⌉ after each step. */
+  readonly bound: boolean;
+}
+
+/** Where the clock of the scheduler ticks (SPEC §6: reference per step, paper per epoch). */
+export type TimeUnit = 'step' | 'epoch';
+
+/**
+ * The index state of Algorithm 1 (SPEC §7): one index per independent quantizer. One global
+ * index (as the reference shares across tensors) is count = 1; per-tensor indices or a population
+ * of simulated runs are count = N. With both switches off it is conventional fixed-p quantization.
+ */
+export class Scheduler {
+  /** The index p of each quantizer, used by the next step. */
+  readonly p: Int32Array;
+  /** 1 where the last step's quantized update was all zero at the index it started with. */
+  readonly vanished: Uint8Array;
+  /** B.2a raises made in the last step, per index. */
+  readonly raisedByVanishing: Int32Array;
+  /** Scheduler time t, in the configured unit. */
+  t = 0;
+
+  constructor(
+    readonly params: ScheduleParams,
+    readonly switches: AlgorithmSwitches,
+    readonly timeUnit: TimeUnit = 'step',
+    count = 1,
+  ) {
+    validateSchedule(params);
+    this.p = new Int32Array(count).fill(params.p0);
+    this.vanished = new Uint8Array(count);
+    this.raisedByVanishing = new Int32Array(count);
+  }
+
+  get count(): number {
+    return this.p.length;
+  }
+
+  /** Conventional quantization: p fixed forever, no B.2a, no B.2b. */
+  static fixed(eta: number, base: number, p: number, count = 1): Scheduler {
+    const params: ScheduleParams = { ...REFERENCE_SCHEDULE, eta, base, p0: p, pMax: p };
+    return new Scheduler(params, { avoidVanishing: false, bound: false }, 'step', count);
+  }
+
+  /** Q_p and its grid for index i. */
+  grid(i = 0) {
+    return makeGrid(this.params.eta, this.params.base, this.p[i]);
+  }
+
+  /** B.2a may raise index i once more: switched on and below p_max. */
+  mayRaise(i: number): boolean {
+    return this.switches.avoidVanishing && this.p[i] < this.params.pMax;
+  }
+
+  /** One B.2a increment of index i (the caller re-quantizes). */
+  raise(i: number): void {
+    this.p[i] += 1;
+    this.raisedByVanishing[i] += 1;
+  }
+
+  /** B.2b at the current t for every index, then t ← t+1 (SPEC §7, last two lines). */
+  tick(): void {
+    if (this.switches.bound) {
+      const target = boundTarget(this.t, this.params);
+      for (let i = 0; i < this.p.length; i++) if (this.p[i] < target) this.p[i] = target;
+    }
+    this.t += 1;
+  }
+
+  /** Call after every optimizer step: ticks when time runs per step. */
+  afterStep(): void {
+    if (this.timeUnit === 'step') this.tick();
+  }
+
+  /** Call after every epoch: ticks when time runs per epoch. */
+  afterEpoch(): void {
+    if (this.timeUnit === 'epoch') this.tick();
+  }
+
+  /** The realised temperature κ/Q_p² of index i (SPEC §5). */
+  temperature(i = 0): number {
+    return quantizationTemperature(this.p[i], this.params);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The continuous model of SPEC §4–§5: overdamped Langevin dynamics
+ *   dW_s = −∇f(W_s) ds + √(2·T(s)) dB_s
+ * simulated by Euler–Maruyama, its temperature schedules, and the Gibbs density π_T ∝ exp(−f/T)
+ * that is its stationary law at fixed T.
+ */
+import type { Objective } from './objectives/objective.ts';
+import type { Rng } from './rng.ts';
+import { quantizationTemperature, type ScheduleParams } from './schedule.ts';
+
+/** Temperature as a function of the step index t (time s = t·dt). */
+export type TemperatureSchedule = (t: number) => number;
+
+export function constantTemperature(T: number): TemperatureSchedule {
+  return () => T;
+}
+
+/** Geman–Hwang T(s) = c / ln(s + 2) with s = t·dt (SPEC §5, eq. 9). */
+export function gemanHwangTemperature(c: number, dt: number): TemperatureSchedule {
+  return (t) => c / Math.log(t * dt + 2);
+}
+
+/**
+ * The temperature a quantized run realises, κ/Q_{p(t)}² (SPEC §5), from the index it used at
+ * each step: the bridge from the learning equation to the SDE.
+ */
+export function realisedTemperature(indexAt: (t: number) => number, params: ScheduleParams): TemperatureSchedule {
+  return (t) => quantizationTemperature(indexAt(t), params);
+}
+
+/**
+ * One Euler–Maruyama step for every run of a population (runs × dims, run-major):
+ * W ← W − ∇f(W)·dt + √(2·T·dt)·ξ, ξ ~ N(0, I). gradient is scratch of the same size as W.
+ */
+export function eulerMaruyamaStep(
+  objective: Objective,
+  w: Float64Array,
+  gradient: Float64Array,
+  runs: number,
+  dt: number,
+  temperature: number,
+  rng: Rng,
+): void {
+  const dims = objective.dims;
+  const noise = Math.sqrt(2 * temperature * dt);
+  for (let r = 0; r < runs; r++) objective.gradient(w, r * dims, gradient, r * dims);
+  for (let i = 0; i < runs * dims; i++) w[i] += -gradient[i] * dt + noise * rng.normal();
+}
+
+/** Run Euler–Maruyama for `steps` steps under a temperature schedule; calls observe after each. */
+export function simulateLangevin(
+  objective: Objective,
+  w: Float64Array,
+  runs: number,
+  dt: number,
+  steps: number,
+  schedule: TemperatureSchedule,
+  rng: Rng,
+  observe?: (t: number, w: Float64Array) => void,
+): void {
+  const gradient = new Float64Array(w.length);
+  for (let t = 0; t < steps; t++) {
+    eulerMaruyamaStep(objective, w, gradient, runs, dt, schedule(t), rng);
+    observe?.(t, w);
+  }
+}
+
+/**
+ * Gibbs probabilities of the cells of a 1-D grid: cell i is [edges[i], edges[i+1]), its mass
+ * ∫ exp(−f/T) over the cell by the midpoint rule, normalised to sum 1 (SPEC §4).
+ */
+export function gibbsCellProbabilities(f: (w: number) => number, edges: Float64Array, temperature: number): Float64Array {
+  const cells = edges.length - 1;
+  const logMass = new Float64Array(cells);
+  let maxLog = -Infinity;
+  for (let i = 0; i < cells; i++) {
+    const mid = 0.5 * (edges[i] + edges[i + 1]);
+    logMass[i] = -f(mid) / temperature + Math.log(edges[i + 1] - edges[i]);
+    if (logMass[i] > maxLog) maxLog = logMass[i];
+  }
+  let total = 0;
+  const mass = new Float64Array(cells);
+  for (let i = 0; i < cells; i++) {
+    mass[i] = Math.exp(logMass[i] - maxLog);
+    total += mass[i];
+  }
+  for (let i = 0; i < cells; i++) mass[i] /= total;
+  return mass;
+}
+
+/** Total variation distance ½Σ|p − q| between two probability vectors on the same cells. */
+export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) sum += Math.abs(p[i] - q[i]);
+  return 0.5 * sum;
+}
+
+/** Histogram of samples over 1-D cells [edges[i], edges[i+1]), normalised by the samples inside. */
+export function histogram(samples: ArrayLike<number>, edges: Float64Array): Float64Array {
+  const cells = edges.length - 1;
+  const counts = new Float64Array(cells);
+  const lo = edges[0];
+  const width = (edges[cells] - lo) / cells;
+  let inside = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const cell = Math.floor((samples[i] - lo) / width);
+    if (cell >= 0 && cell < cells) {
+      counts[cell] += 1;
+      inside += 1;
+    }
+  }
+  for (let i = 0; i < cells; i++) counts[i] /= inside || 1;
+  return counts;
+}
+
+/** n + 1 evenly spaced edges of n cells over [lo, hi]. */
+export function uniformEdges(lo: number, hi: number, cells: number): Float64Array {
+  return Float64Array.from({ length: cells + 1 }, (_, i) => lo + ((hi - lo) * i) / cells);
+}
