@@ -1,0 +1,57 @@
+/** `qle schedule`: the index schedule of SPEC §6 alone, p[t] = min(p_max, max(p[t−1], ⌈p_inf(t)⌉)). */
+import type { Command } from 'commander';
+import { REFERENCE_SCHEDULE, scheduleTable, type ScheduleParams } from '../../core/schedule.ts';
+import { parseInteger, parseNumber, positive, nonNegative } from '../parse.ts';
+
+interface ScheduleOptions {
+  base: number;
+  eta: number;
+  C: number;
+  beta: number;
+  kappa: number;
+  p0: number;
+  pmax: number;
+  steps: number;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const R = REFERENCE_SCHEDULE;
+  program
+    .command('schedule')
+    .description('print T(t), p_inf(t) and the scheduled index p[t] for t = 0 … steps−1 (SPEC §6)')
+    .option('--base <B>', 'quantization base b (integer >= 2)', parseInteger('base', 2), R.base)
+    .option('--eta <E>', 'η (integer >= 1)', parseInteger('eta', 1), R.eta)
+    .option('--C <C>', 'Geman–Hwang constant C (> 0)', parseNumber('C', positive), R.C)
+    .option('--beta <BETA>', 'β, keeps the early phase hot (>= 0)', parseNumber('beta', nonNegative), R.beta)
+    .option('--kappa <K>', 'κ, noise scale (reference 64/24; Langevin 1/(24λ))', parseNumber('kappa', positive), R.kappa)
+    .option('--p0 <P0>', 'initial index p_0', parseInteger('p0'), R.p0)
+    .option('--pmax <PMAX>', 'index cap p_max', parseInteger('pmax'), R.pMax)
+    .requiredOption('--steps <N>', 'number of steps (>= 1)', parseInteger('steps', 1))
+    .option('--json', 'print one JSON object {t, T, pInf, p}')
+    .action((options: ScheduleOptions) => {
+      const params: ScheduleParams = {
+        base: options.base,
+        eta: options.eta,
+        C: options.C,
+        beta: options.beta,
+        kappa: options.kappa,
+        p0: options.p0,
+        pMax: options.pmax,
+      };
+      const table = scheduleTable(params, options.steps);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(table)}\n`);
+        return;
+      }
+      const lines = ['       t            T(t)       p_inf(t)     p'];
+      for (let i = 0; i < table.t.length; i++) {
+        lines.push(
+          `${String(table.t[i]).padStart(8)}  ${table.T[i].toExponential(6).padStart(14)}  ${table.pInf[i]
+            .toFixed(4)
+            .padStart(12)}  ${String(table.p[i]).padStart(4)}`,
+        );
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,44 @@
+/**
+ * The qle command line. Each command lives in ./commands/<name>.ts and exports `register`; adding
+ * a command is one file plus one line in COMMANDS below.
+ */
+import { Command, CommanderError } from 'commander';
+import { fail, UsageError } from './errors.ts';
+import * as schedule from './commands/schedule.ts';
+import * as quantize from './commands/quantize.ts';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+const COMMANDS: CommandModule[] = [schedule, quantize];
+
+export function buildProgram(): Command {
+  const program = new Command('qle')
+    .description('qle: the quantized learning equation with monotone increasing resolution, as checkable code')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined })
+    .showHelpAfterError(false);
+  for (const command of COMMANDS) command.register(program);
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeErr: () => undefined });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successful exits; everything else is a usage problem in one line.
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.help') {
+        process.exit(0);
+      }
+      const cause = (error as CommanderError & { cause?: unknown }).cause;
+      fail(cause instanceof Error ? cause : new UsageError(error.message.replace(/^error: /, '')));
+    }
+    fail(error);
+  }
+}
+
+main(process.argv.slice(2));
