@@ -77,7 +77,7 @@ export function plainStep(w: Float64Array, h: Float64Array, offset: number, n: n
   for (let i = offset; i < offset + n; i++) w[i] -= lambda * h[i];
 }
 
-/** Work arrays for quantizedStep, sized to the longest slice it will see. */
+/** Work arrays for the quantized step, sized to the longest stretch of weights it will see. */
 export interface StepScratch {
   /** d = −λ·h, the unquantized step. */
   readonly step: Float64Array;
@@ -98,12 +98,11 @@ export function makeStepScratch(size: number): StepScratch {
  *
  * B.2b and the clock are the scheduler's (scheduler.afterStep / afterEpoch), because with one
  * global index they must run once per step, not once per slice. Records scheduler.vanished and
- * scheduler.raisedByVanishing for this index; scratch holds d and dQ afterwards.
+ * scheduler.raisedByVanishing for this index; scratch holds d and dQ afterwards (from 0).
  *
- * Weights must start on the grid G_p (quantize them in round mode first). On a binary grid the
- * sum w + dQ is exact; on other grids the doubles nearest to k/Q_p are not closed under addition,
- * so the sum is snapped back to its grid point (an exact correction: the float sum is within a
- * few ulps of the real grid point).
+ * Weights must start on the grid G_p (snapToGrid). On a binary grid the sum w + dQ is exact; on
+ * other grids the doubles nearest to k/Q_p are not closed under addition, so the sum is snapped
+ * back to its grid point (an exact correction: the float sum is within a few ulps of it).
  */
 export function quantizedStep(
   w: Float64Array,
@@ -116,27 +115,13 @@ export function quantizedStep(
   index: number,
   scratch: StepScratch,
 ): void {
-  const { step, quantizedStep: dq } = scratch;
-  for (let i = 0; i < n; i++) step[i] = -lambda * h[offset + i];
-  let grid = scheduler.grid(index);
-  let nonZero = quantizeInto(step, 0, dq, 0, n, grid, mode);
-  scheduler.vanished[index] = nonZero === 0 ? 1 : 0;
-  scheduler.raisedByVanishing[index] = 0;
-  while (nonZero === 0 && scheduler.mayRaise(index)) {
-    scheduler.raise(index);
-    grid = scheduler.grid(index);
-    nonZero = quantizeInto(step, 0, dq, 0, n, grid, mode);
-  }
-  if (grid.binary) {
-    for (let i = 0; i < n; i++) w[offset + i] += dq[i];
-  } else {
-    for (let i = 0; i < n; i++) w[offset + i] = gridValue(gridIndex(w[offset + i] + dq[i], grid, 'round'), grid);
-  }
+  stepRuns(w, h, offset, 1, n, lambda, mode, scheduler, index, scratch);
 }
 
 /**
- * One quantized step for every run of a population laid out run-major (runs × dims), each run with
- * its own index in the scheduler (scheduler.count === runs). Returns how many runs vanished.
+ * The same step for every run of a population laid out run-major (runs × dims), run r quantized
+ * by scheduler index r (scheduler.count === runs). Returns how many runs vanished. scratch must
+ * hold runs × dims values.
  */
 export function quantizedPopulationStep(
   w: Float64Array,
@@ -148,10 +133,63 @@ export function quantizedPopulationStep(
   scheduler: Scheduler,
   scratch: StepScratch,
 ): number {
+  return stepRuns(w, h, 0, runs, dims, lambda, mode, scheduler, 0, scratch);
+}
+
+/**
+ * Eq. 5 with B.2a for `runs` consecutive slices of `dims` weights from `offset`, slice r using
+ * scheduler index firstIndex + r. Quantizes the whole stretch with one grid when the indices
+ * agree (the usual case once B.2b has set them) and re-quantizes only the slices that differ or
+ * vanished, so a population step costs a few passes over flat arrays.
+ */
+function stepRuns(
+  w: Float64Array,
+  h: Float64Array,
+  offset: number,
+  runs: number,
+  dims: number,
+  lambda: number,
+  mode: QuantMode,
+  scheduler: Scheduler,
+  firstIndex: number,
+  scratch: StepScratch,
+): number {
+  const { step, quantizedStep: dq } = scratch;
+  const n = runs * dims;
+  if (step.length < n) throw new RangeError(`step scratch holds ${step.length} values, the step needs ${n} (runs × dims)`);
+  for (let i = 0; i < n; i++) step[i] = -lambda * h[offset + i];
+  const sharedGrid = scheduler.grid(firstIndex);
+  quantizeInto(step, 0, dq, 0, n, sharedGrid, mode);
   let vanishedRuns = 0;
   for (let r = 0; r < runs; r++) {
-    quantizedStep(w, h, r * dims, dims, lambda, mode, scheduler, r, scratch);
-    vanishedRuns += scheduler.vanished[r];
+    const index = firstIndex + r;
+    const start = r * dims;
+    let grid = scheduler.grid(index);
+    let nonZero: number;
+    if (grid !== sharedGrid) {
+      nonZero = quantizeInto(step, start, dq, start, dims, grid, mode);
+    } else {
+      nonZero = 0;
+      for (let i = start; i < start + dims; i++) if (dq[i] !== 0) nonZero++;
+    }
+    scheduler.vanished[index] = nonZero === 0 ? 1 : 0;
+    scheduler.raisedByVanishing[index] = 0;
+    if (nonZero === 0) vanishedRuns++;
+    while (nonZero === 0 && scheduler.mayRaise(index)) {
+      scheduler.raise(index);
+      grid = scheduler.grid(index);
+      nonZero = quantizeInto(step, start, dq, start, dims, grid, mode);
+    }
+    if (!grid.binary) {
+      for (let i = 0; i < dims; i++) {
+        const j = offset + start + i;
+        w[j] = gridValue(gridIndex(w[j] + dq[start + i], grid, 'round'), grid);
+      }
+    }
+  }
+  if (sharedGrid.binary) {
+    // Every grid of a binary scheduler is binary (same η and b): one exact pass.
+    for (let i = 0; i < n; i++) w[offset + i] += dq[i];
   }
   return vanishedRuns;
 }

@@ -154,6 +154,8 @@ const RELATIVE_MARGIN = 2 ** -50;
 const ABSOLUTE_MARGIN = 2 ** -1000;
 /** Beyond 2^52 a double has no fractional bits left to decide with: go exact. */
 const FAST_LIMIT = 2 ** 52;
+/** The smallest normal double: products below it may have lost bits to underflow. */
+const MIN_NORMAL = 2 ** -1022;
 
 /** The grid integer k of x (SPEC §1, eq. 1), exact for every finite double. */
 export function gridIndex(x: number, grid: Grid, mode: QuantMode): number {
@@ -163,7 +165,7 @@ export function gridIndex(x: number, grid: Grid, mode: QuantMode): number {
   const fraction = y - below;
   if (grid.binary) {
     // y is exact unless it underflowed; an underflowed y is decided by the sign of x.
-    if (y === 0 || Math.abs(y) < 2 ** -1022) {
+    if (Math.abs(y) < MIN_NORMAL) {
       if (x === 0) return 0;
       return mode === 'floor' && x < 0 ? -1 : 0;
     }
@@ -221,23 +223,37 @@ export function quantizeInto(
 ): number {
   let nonZero = 0;
   if (grid.binary) {
-    // The common case (η = 1, b = 2) gets its own loop: one multiply, one floor, one multiply.
+    // The common case (η = 1, b = 2) gets its own loops: the product is exact, so k is one floor
+    // (plus a branch-free tie test in round mode; a data-dependent branch here costs 4x).
+    // Products that underflow or leave the fast range take the general path.
     const Q = grid.Q;
     const cell = grid.cell;
-    const half = mode === 'round' ? 0.5 : 0;
-    for (let i = 0; i < n; i++) {
-      const x = src[srcOffset + i];
-      const y = x * Q;
-      let k: number;
-      if (Math.abs(y) >= 2 ** -1022 && Math.abs(y) < FAST_LIMIT) {
-        const below = Math.floor(y);
-        k = half !== 0 && y - below >= 0.5 ? below + 1 : below;
-      } else {
-        k = gridIndex(x, grid, mode);
+    if (mode === 'round') {
+      for (let i = 0; i < n; i++) {
+        const x = src[srcOffset + i];
+        const y = x * Q;
+        const magnitude = Math.abs(y);
+        let k: number;
+        if (magnitude >= MIN_NORMAL && magnitude < FAST_LIMIT) {
+          const below = Math.floor(y);
+          k = below + +(y - below >= 0.5);
+        } else {
+          k = gridIndex(x, grid, mode);
+        }
+        const value = k * cell + 0; // + 0 turns −0 into 0
+        dst[dstOffset + i] = value;
+        nonZero += +(value !== 0);
       }
-      const value = k === 0 ? 0 : k * cell;
-      dst[dstOffset + i] = value;
-      if (value !== 0) nonZero++;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const x = src[srcOffset + i];
+        const y = x * Q;
+        const magnitude = Math.abs(y);
+        const k = magnitude >= MIN_NORMAL && magnitude < FAST_LIMIT ? Math.floor(y) : gridIndex(x, grid, mode);
+        const value = k * cell + 0;
+        dst[dstOffset + i] = value;
+        nonZero += +(value !== 0);
+      }
     }
     return nonZero;
   }

@@ -4,7 +4,7 @@
  * Every function here is O(1) in t: p_inf(t) has a closed form, so the cost of a step never grows
  * with the length of the run.
  */
-import { makeGrid } from './quantizer.ts';
+import { makeGrid, type Grid } from './quantizer.ts';
 
 /** Hyperparameters of the target temperature T(t), eq. 12. */
 export interface TemperatureParams {
@@ -172,6 +172,8 @@ export class Scheduler {
   readonly raisedByVanishing: Int32Array;
   /** Scheduler time t, in the configured unit. */
   t = 0;
+  /** Grids for p_0 … p_max, built once: grid() sits on the hot path of every step. */
+  private readonly grids: Grid[];
 
   constructor(
     readonly params: ScheduleParams,
@@ -183,6 +185,8 @@ export class Scheduler {
     this.p = new Int32Array(count).fill(params.p0);
     this.vanished = new Uint8Array(count);
     this.raisedByVanishing = new Int32Array(count);
+    this.grids = [];
+    for (let p = params.p0; p <= params.pMax; p++) this.grids.push(makeGrid(params.eta, params.base, p));
   }
 
   get count(): number {
@@ -196,8 +200,8 @@ export class Scheduler {
   }
 
   /** Q_p and its grid for index i. */
-  grid(i = 0) {
-    return makeGrid(this.params.eta, this.params.base, this.p[i]);
+  grid(i = 0): Grid {
+    return this.grids[this.p[i] - this.params.p0];
   }
 
   /** B.2a may raise index i once more: switched on and below p_max. */
