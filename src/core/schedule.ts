@@ -77,6 +77,20 @@ export function quantizationTemperature(p: number, params: Pick<ScheduleParams, 
   return params.kappa / (Q * Q);
 }
 
+/** c_min = C/b²: the floor of T_q(t)·ln(t+2) that the scheduler alone guarantees (SPEC §5, §6). */
+export function annealingFloor(params: Pick<ScheduleParams, 'C' | 'base'>): number {
+  return params.C / (params.base * params.base);
+}
+
+/**
+ * The annealing condition of SPEC §5 at one step, as a ratio: T_q(t)·ln(t+2) / (C/b²) with
+ * T_q = κ/Q_p². At least 1 where the condition holds; below 1 where the index is too fine for t
+ * (which B.2a can cause, SPEC §7).
+ */
+export function annealingMargin(p: number, t: number, params: ScheduleParams): number {
+  return (quantizationTemperature(p, params) * Math.log(t + 2)) / annealingFloor(params);
+}
+
 /** min(p_max, ⌈p_inf(t)⌉): the index B.2b raises to at time t (SPEC §6, §7). */
 export function boundTarget(t: number, params: ScheduleParams): number {
   return Math.min(params.pMax, Math.ceil(infimumIndex(t, params)));
