@@ -6,12 +6,13 @@ import { Command, CommanderError } from 'commander';
 import { fail, UsageError } from './errors.ts';
 import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
+import * as check from './commands/check.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize];
+const COMMANDS: CommandModule[] = [schedule, quantize, check];
 
 export function buildProgram(): Command {
   const program = new Command('qle')

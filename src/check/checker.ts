@@ -1,0 +1,240 @@
+/**
+ * The trace checker: reads a trace line by line and runs every registered rule on every record.
+ * Memory is bounded whatever the trace length: the previous record, per-rule counters, and at most
+ * maxPerRule stored violations per rule (counts are always complete).
+ *
+ * Exit codes: 0 clean (warnings allowed), 1 error-level violations, 2 unusable input (no or invalid
+ * header, no records, or any malformed line: the rest is still checked and reported).
+ */
+import { stat } from 'node:fs/promises';
+import { makeGrid } from '../core/quantizer.ts';
+import { Scheduler } from '../core/schedule.ts';
+import { splitLines, streamLines, type Line, type LineNotice } from './lines.ts';
+import { NOT_APPLICABLE, RULES, type RuleCheck, type RuleDefinition, type Severity } from './rules/index.ts';
+import { parseHeader, parseRecord, type LineError, type RecordShape, type TraceHeader, type TraceRecord, type TraceSettings } from './trace.ts';
+
+export interface CheckOptions {
+  /** Violations stored (and printed) per rule; counting goes on. Default 100. */
+  readonly maxPerRule?: number;
+  /** Malformed lines stored; counting goes on. Default 100. */
+  readonly maxInputErrors?: number;
+  /** The longest line accepted, in characters. */
+  readonly maxLineChars?: number;
+  /** The rules to run (default: all registered). */
+  readonly rules?: readonly RuleDefinition[];
+}
+
+export interface Violation {
+  readonly line: number;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly t: number;
+  readonly message: string;
+  readonly expected: string | number;
+  readonly found: string | number;
+}
+
+export interface RuleSummary {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly spec: string;
+  readonly summary: string;
+  /** Records the rule could check. */
+  checked: number;
+  /** Records lacking what the rule needs (fields, previous record, switch off). */
+  notApplicable: number;
+  violations: number;
+  firstLine?: number;
+}
+
+export type ExitCode = 0 | 1 | 2;
+
+export interface CheckResult {
+  readonly header?: TraceHeader;
+  readonly lines: number;
+  readonly records: number;
+  readonly notices: readonly LineNotice[];
+  readonly inputErrors: readonly LineError[];
+  readonly inputErrorCount: number;
+  readonly violations: readonly Violation[];
+  readonly summary: readonly RuleSummary[];
+  readonly errorCount: number;
+  readonly warningCount: number;
+  readonly exitCode: ExitCode;
+}
+
+/** The trace file cannot be opened at all. */
+export class TraceFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TraceFileError';
+  }
+}
+
+interface ActiveRule {
+  readonly definition: RuleDefinition;
+  readonly check: RuleCheck;
+  readonly summary: RuleSummary;
+  stored: number;
+}
+
+export class TraceChecker {
+  private settings?: TraceSettings;
+  private headerFailed = false;
+  private rules: ActiveRule[] = [];
+  private previous?: TraceRecord;
+  private recordCount = 0;
+  private lineCount = 0;
+  private replay?: Scheduler;
+  private readonly shape: RecordShape = {};
+  private readonly inputErrors: LineError[] = [];
+  private inputErrorCount = 0;
+  private readonly violations: Violation[] = [];
+  private readonly maxPerRule: number;
+  private readonly maxInputErrors: number;
+
+  constructor(private readonly options: CheckOptions = {}) {
+    this.maxPerRule = options.maxPerRule ?? 100;
+    this.maxInputErrors = options.maxInputErrors ?? 100;
+  }
+
+  /** Take the next line of the trace. */
+  accept(line: Line): void {
+    this.lineCount = line.number;
+    if (this.headerFailed) return;
+    if (!line.tooLong && line.text.trim() === '') return;
+    if (!this.settings) {
+      const parsed = parseHeader(line);
+      if (!parsed.ok) {
+        this.headerFailed = true;
+        this.inputError(parsed.error);
+        return;
+      }
+      this.start(parsed.value);
+      return;
+    }
+    const parsed = parseRecord(line, this.settings, this.shape);
+    if (!parsed.ok) {
+      this.inputError(parsed.error);
+      this.previous = undefined;
+      return;
+    }
+    this.checkRecord(parsed.value);
+  }
+
+  /** The result, once every line has been accepted. */
+  finish(notices: readonly LineNotice[] = []): CheckResult {
+    if (!this.settings && !this.headerFailed) this.inputError({ line: 1, message: 'empty trace: no header line' });
+    else if (this.settings && this.recordCount === 0 && this.inputErrorCount === 0) {
+      this.inputError({ line: this.lineCount + 1, message: 'no records after the header' });
+    }
+    const summary = this.rules.map((rule) => rule.summary);
+    const errorCount = summary.filter((s) => s.severity === 'error').reduce((n, s) => n + s.violations, 0);
+    const warningCount = summary.filter((s) => s.severity === 'warning').reduce((n, s) => n + s.violations, 0);
+    const exitCode: ExitCode = this.inputErrorCount > 0 ? 2 : errorCount > 0 ? 1 : 0;
+    return {
+      header: this.settings?.header,
+      lines: this.lineCount,
+      records: this.recordCount,
+      notices,
+      inputErrors: this.inputErrors,
+      inputErrorCount: this.inputErrorCount,
+      violations: [...this.violations].sort((a, b) => a.line - b.line),
+      summary,
+      errorCount,
+      warningCount,
+      exitCode,
+    };
+  }
+
+  private start(settings: TraceSettings): void {
+    this.settings = settings;
+    const definitions = this.options.rules ?? RULES;
+    this.rules = definitions.map((definition) => ({
+      definition,
+      check: definition.create(settings),
+      stored: 0,
+      summary: {
+        rule: definition.id,
+        severity: definition.severity,
+        spec: definition.spec,
+        summary: definition.summary,
+        checked: 0,
+        notApplicable: 0,
+        violations: 0,
+      },
+    }));
+    // B.2b between steps is replayed by the core Scheduler itself (tick = B.2b at t, then t+1).
+    this.replay = new Scheduler(settings.params, settings.switches, settings.header.timeUnit, 1);
+  }
+
+  /** The index the step started with, before any B.2a raise (see RuleContext.stepStart). */
+  private stepStart(record: TraceRecord): number | undefined {
+    const previous = this.previous;
+    const replay = this.replay!;
+    if (!previous) {
+      const p0 = this.settings!.header.p0;
+      return this.recordCount === 0 && record.t === 0 ? p0 : undefined;
+    }
+    if (record.t === previous.t) return previous.p;
+    if (record.t !== previous.t + 1) return undefined;
+    replay.p[0] = previous.p;
+    replay.t = previous.t;
+    replay.tick();
+    return replay.p[0];
+  }
+
+  private checkRecord(record: TraceRecord): void {
+    const settings = this.settings!;
+    const context = {
+      settings,
+      grid: makeGrid(settings.header.eta, settings.header.base, record.p),
+      previous: this.previous,
+      stepStart: this.stepStart(record),
+    };
+    for (const rule of this.rules) {
+      const outcome = rule.check(record, context);
+      if (outcome === NOT_APPLICABLE) {
+        rule.summary.notApplicable += 1;
+        continue;
+      }
+      rule.summary.checked += 1;
+      if (outcome === undefined) continue;
+      rule.summary.violations += 1;
+      rule.summary.firstLine ??= record.line;
+      if (rule.stored < this.maxPerRule) {
+        rule.stored += 1;
+        this.violations.push({ line: record.line, rule: rule.definition.id, severity: rule.definition.severity, t: record.t, ...outcome });
+      }
+    }
+    this.recordCount += 1;
+    this.previous = record;
+  }
+
+  private inputError(error: LineError): void {
+    this.inputErrorCount += 1;
+    if (this.inputErrors.length < this.maxInputErrors) this.inputErrors.push(error);
+  }
+}
+
+/** Check a trace held in a string (tests, small inputs). */
+export function checkText(text: string, options: CheckOptions = {}): CheckResult {
+  const checker = new TraceChecker(options);
+  const { lines, notices } = splitLines(text, options.maxLineChars);
+  for (const line of lines) checker.accept(line);
+  return checker.finish(notices);
+}
+
+/** Check a trace file, streaming: bounded memory whatever its size. */
+export async function checkFile(path: string, options: CheckOptions = {}): Promise<CheckResult> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new TraceFileError(`${path} is not a file`);
+  } catch (error) {
+    if (error instanceof TraceFileError) throw error;
+    throw new TraceFileError(`cannot read trace ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const checker = new TraceChecker(options);
+  const notices = await streamLines(path, (line) => checker.accept(line), options.maxLineChars);
+  return checker.finish(notices);
+}

@@ -1,0 +1,54 @@
+/**
+ * What "equal to the core's value" means at the declared precision.
+ *
+ * float64: the implementation must produce exactly the core's double (the SPEC §1 output
+ * contract: k exact, x^Q the double nearest k/Q_p).
+ *
+ * float32: an implementation computing in float32 rounds the product Q_p·h (and Q_p itself when it
+ * is not a float32, e.g. 3^20) to 24 bits, so near a cell boundary its grid integer k may be the
+ * neighbour of the exact one; and it stores k/Q_p as a float32. So a float32 value is accepted
+ * when it lies within one float32 ulp of k'/Q_p for some k' that the mode's formula gives on
+ * [Q_p·h·(1 − 2^-22), Q_p·h·(1 + 2^-22)] (two roundings of 2^-24 each, with a factor 2 to spare).
+ * Away from boundaries that set is the single exact k, so the check stays sharp.
+ */
+import { gridIndex, gridValue, type Grid, type QuantMode } from '../core/quantizer.ts';
+import { ulp32 } from './floats.ts';
+import type { Precision } from './trace.ts';
+
+/** Relative width of the float32 window around Q_p·h. */
+export const FLOAT32_PRODUCT_SLACK = 2 ** -22;
+
+/** The grid integers an implementation at this precision may legitimately produce for x. */
+export function admissibleIndices(x: number, grid: Grid, mode: QuantMode, precision: Precision): [number, number] {
+  if (precision === 'float64') {
+    const k = gridIndex(x, grid, mode);
+    return [k, k];
+  }
+  const a = x * (1 - FLOAT32_PRODUCT_SLACK);
+  const b = x * (1 + FLOAT32_PRODUCT_SLACK);
+  return [gridIndex(Math.min(a, b), grid, mode), gridIndex(Math.max(a, b), grid, mode)];
+}
+
+/** Is `found` the stored form of the grid value k/Q_p at this precision? */
+export function isGridValue(found: number, k: number, grid: Grid, precision: Precision): boolean {
+  const exact = gridValue(k, grid);
+  if (precision === 'float64') return found === exact;
+  return Math.abs(found - exact) <= ulp32(exact);
+}
+
+/** The value the core expects, shown to users at the declared precision. */
+export function expectedValue(k: number, grid: Grid, precision: Precision): number {
+  const exact = gridValue(k, grid);
+  return precision === 'float64' ? exact : Math.fround(exact);
+}
+
+/** Does a value equal an expected double at this precision (float32: within one ulp)? */
+export function sameAtPrecision(found: number, expected: number, precision: Precision): boolean {
+  if (precision === 'float64') return found === expected;
+  return Math.abs(found - expected) <= ulp32(expected);
+}
+
+/** The nearest grid integer of a value (round mode), for on-grid tests. */
+export function nearestIndex(x: number, grid: Grid): number {
+  return gridIndex(x, grid, 'round');
+}

@@ -1,0 +1,58 @@
+/**
+ * on-grid: weights stay on the grid (SPEC §3: if w_0 ∈ G_{p(0)} and p never decreases, every w_t
+ * lies on G_{p(t)}). The SPEC guarantees it only from a weight on the grid, and implementations
+ * need not snap w_0 (the reference does not), so a component is tracked from the first record in
+ * which it is on the grid; from then on it must stay on G_p. Records before any component is on
+ * the grid are not counted as checked.
+ */
+import { QuantizerRangeError } from '../../core/quantizer.ts';
+import { isGridValue, nearestIndex } from '../precision.ts';
+import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+
+export const onGrid: RuleDefinition = {
+  id: 'on-grid',
+  severity: 'error',
+  spec: '§3 (eq. 5)',
+  summary: 'a weight on the grid stays on G_p (tracked per component from the first record it is on the grid)',
+  create: (settings) => {
+    let tracked: Uint8Array | undefined;
+    let trackedCount = 0;
+    const precision = settings.header.precision;
+    return (record, { grid }) => {
+      const w = record.w;
+      if (!w) return NOT_APPLICABLE;
+      if (!tracked || tracked.length !== w.length) {
+        tracked = new Uint8Array(w.length);
+        trackedCount = 0;
+      }
+      const wasTracking = trackedCount > 0;
+      let wrong = 0;
+      let first = -1;
+      for (let i = 0; i < w.length; i++) {
+        let on: boolean;
+        try {
+          on = isGridValue(w[i], nearestIndex(w[i], grid), grid, precision);
+        } catch (error) {
+          if (!(error instanceof QuantizerRangeError)) throw error;
+          on = false;
+        }
+        if (on) {
+          if (!tracked[i]) {
+            tracked[i] = 1;
+            trackedCount += 1;
+          }
+        } else if (tracked[i]) {
+          wrong += 1;
+          if (first < 0) first = i;
+        }
+      }
+      if (!wasTracking) return NOT_APPLICABLE;
+      if (first < 0) return undefined;
+      return {
+        message: `w[${first}] = ${num(w[first])} left the grid G_${record.p} (cell 1/Q_p = ${num(grid.cell)}) after being on it${more(wrong)}`,
+        expected: `a multiple of 1/Q_${record.p}`,
+        found: num(w[first]),
+      };
+    };
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * update: the weights move by exactly the quantized step, w_t = w_{t−1} + hq_t (SPEC §3, eq. 5).
+ * float64: the double sum (on a non-binary grid the core also accepts the sum snapped back to its
+ * grid point, core quantizedStep); float32: the float32 sum, to one ulp.
+ */
+import { gridValue } from '../../core/quantizer.ts';
+import { nearestIndex, sameAtPrecision } from '../precision.ts';
+import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+
+export const update: RuleDefinition = {
+  id: 'update',
+  severity: 'error',
+  spec: '§3 (eq. 5)',
+  summary: 'w_t = w_{t−1} + hq_t (the applied step is the quantized one)',
+  create: (settings) => {
+    const precision = settings.header.precision;
+    return (record, { previous, grid }) => {
+      const { w, hq } = record;
+      const before = previous?.w;
+      if (!w || !hq || !before) return NOT_APPLICABLE;
+      let wrong = 0;
+      let first = -1;
+      let firstExpected = 0;
+      for (let i = 0; i < w.length; i++) {
+        const sum = before[i] + hq[i];
+        const expected = precision === 'float32' ? Math.fround(sum) : sum;
+        if (sameAtPrecision(w[i], expected, precision)) continue;
+        if (!grid.binary && Number.isFinite(sum) && w[i] === gridValue(nearestIndex(sum, grid), grid)) continue;
+        wrong += 1;
+        if (first < 0) {
+          first = i;
+          firstExpected = expected;
+        }
+      }
+      if (first < 0) return undefined;
+      return {
+        message: `w[${first}] is not w[${first}] of the previous step (${num(before[first])}) plus hq[${first}] (${num(hq[first])})${more(wrong)}`,
+        expected: num(firstExpected),
+        found: num(w[first]),
+      };
+    };
+  },
+};
