@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** Where the schema file lives (published with the package). */
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema/trace.schema.json', import.meta.url));
@@ -15,9 +15,6 @@ export const TRACE_FORMAT = 'qle-trace';
 export const TRACE_VERSION = 1;
 
 export const traceSchema: Record<string, unknown> = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-
-// ajv ships CommonJS with a default export; under NodeNext the class sits on .default.
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
 
 export interface TraceValidators {
   readonly header: ValidateFunction;
