@@ -7,7 +7,7 @@
  * float32: an implementation computing in float32 rounds the product Q_p·h (and Q_p itself when it
  * is not a float32, e.g. 3^20) to 24 bits, so near a cell boundary its grid integer k may be the
  * neighbour of the exact one; and it stores k/Q_p as a float32. So a float32 value is accepted
- * when it lies within one float32 ulp of k'/Q_p for some k' that the mode's formula gives on
+ * when it lies within two float32 ulps of k'/Q_p (the roundings of Q_p and of the quotient) for some k' that the mode's formula gives on
  * [Q_p·h·(1 − 2^-22), Q_p·h·(1 + 2^-22)] (two roundings of 2^-24 each, with a factor 2 to spare).
  * Away from boundaries that set is the single exact k, so the check stays sharp.
  */
@@ -33,7 +33,7 @@ export function admissibleIndices(x: number, grid: Grid, mode: QuantMode, precis
 export function isGridValue(found: number, k: number, grid: Grid, precision: Precision): boolean {
   const exact = gridValue(k, grid);
   if (precision === 'float64') return found === exact;
-  return Math.abs(found - exact) <= ulp32(exact);
+  return Math.abs(found - exact) <= 2 * ulp32(exact);
 }
 
 /** The value the core expects, shown to users at the declared precision. */
@@ -42,7 +42,7 @@ export function expectedValue(k: number, grid: Grid, precision: Precision): numb
   return precision === 'float64' ? exact : Math.fround(exact);
 }
 
-/** Does a value equal an expected double at this precision (float32: within one ulp)? */
+/** Does a value equal an expected double at this precision (float32: within one ulp, the rounding of a sum)? */
 export function sameAtPrecision(found: number, expected: number, precision: Precision): boolean {
   if (precision === 'float64') return found === expected;
   return Math.abs(found - expected) <= ulp32(expected);
