@@ -180,16 +180,17 @@ function stepRuns(
       grid = scheduler.grid(index);
       nonZero = quantizeInto(step, start, dq, start, dims, grid, mode);
     }
-    if (!grid.binary) {
+    // Decided per run by the grid the step was quantized on: a scheduler's grids need not all be
+    // binary or all non-binary (η = 1, b = 5: Q_0 = 1 is binary, Q_1 = 5 is not), so B.2a can
+    // move a run from one kind to the other.
+    if (grid.binary) {
+      for (let i = start; i < start + dims; i++) w[offset + i] += dq[i];
+    } else {
       for (let i = 0; i < dims; i++) {
         const j = offset + start + i;
         w[j] = gridValue(gridIndex(w[j] + dq[start + i], grid, 'round'), grid);
       }
     }
-  }
-  if (sharedGrid.binary) {
-    // Every grid of a binary scheduler is binary (same η and b): one exact pass.
-    for (let i = 0; i < n; i++) w[offset + i] += dq[i];
   }
   return vanishedRuns;
 }
