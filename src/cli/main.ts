@@ -7,12 +7,13 @@ import { fail, UsageError } from './errors.ts';
 import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
 import * as check from './commands/check.ts';
+import * as vectors from './commands/vectors.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize, check];
+const COMMANDS: CommandModule[] = [schedule, quantize, check, vectors];
 
 export function buildProgram(): Command {
   const program = new Command('qle')

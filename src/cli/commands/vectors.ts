@@ -1,0 +1,39 @@
+/** `qle vectors --out DIR`: conformance vectors for other implementations' test suites (src/check/vectors.ts). */
+import type { Command } from 'commander';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildVectors, learningTrace } from '../../check/vectors.ts';
+import { UsageError } from '../errors.ts';
+
+/** Write via a temporary file and rename: never a half-written vector file. */
+function writeAtomic(path: string, text: string): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+export function register(program: Command): void {
+  program
+    .command('vectors')
+    .description('write conformance vectors (quantizer, schedule, learning runs, example traces) as JSON into DIR')
+    .requiredOption('--out <DIR>', 'output directory (created if missing)')
+    .action((options: { out: string }) => {
+      const dir = options.out;
+      try {
+        mkdirSync(join(dir, 'traces'), { recursive: true });
+      } catch (error) {
+        throw new UsageError(`--out: cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const vectors = buildVectors();
+      const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`;
+      writeAtomic(join(dir, 'quantizer.json'), json(vectors.quantizer));
+      writeAtomic(join(dir, 'schedule.json'), json(vectors.schedule));
+      writeAtomic(join(dir, 'learning.json'), json(vectors.learning));
+      for (const run of vectors.learning.runs) writeAtomic(join(dir, 'traces', `${run.name}.jsonl`), learningTrace(run));
+      writeAtomic(join(dir, 'manifest.json'), json(vectors.manifest));
+      const count = vectors.quantizer.cases.length + vectors.quantizer.rangeErrors.length;
+      process.stdout.write(
+        `wrote ${dir}: ${count} quantizer cases, ${vectors.schedule.schedules.length} schedules, ${vectors.learning.runs.length} learning runs (+ traces)\n`,
+      );
+    });
+}
