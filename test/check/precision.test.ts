@@ -50,7 +50,7 @@ const input = fc.record({
   cells: fc.oneof(fc.double({ min: -50, max: 50, noNaN: true }), fc.integer({ min: -50, max: 50 }).map((k) => k + 0.5), fc.integer({ min: -50, max: 50 })),
 });
 
-function verdict(precision: Precision, { grid: [eta, base], p, mode, cells }: { grid: number[]; p: number; mode: QuantMode; cells: number }, shift = 0) {
+function verdict(precision: Precision, { grid: [eta, base], p, mode, cells }: { grid: readonly number[]; p: number; mode: QuantMode; cells: number }, shift = 0) {
   const grid = makeGrid(eta, base, p);
   const h = f(cells / grid.Q);
   const hq = f(quantizeFloat32(h, grid.Q, mode) + shift * grid.cell);

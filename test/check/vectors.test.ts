@@ -40,7 +40,7 @@ describe('qle vectors', () => {
 
   it('a corrupted value is caught (the verification can fail)', () => {
     const broken = structuredClone(files);
-    broken.quantizer.cases[5].xq = nextUp(broken.quantizer.cases[5].xq);
+    (broken.quantizer.cases[5] as { xq: number }).xq = nextUp(broken.quantizer.cases[5].xq);
     broken.schedule.schedules[0].p[50] += 1;
     broken.learning.runs[0].steps[3].w[0] += 2 ** -20;
     expect(verifyVectors(broken)).toHaveLength(3);
