@@ -1,0 +1,55 @@
+/**
+ * The common interface of the simulated optimizers: each advances a whole Population by one step
+ * that costs exactly one gradient evaluation per run (simulated annealing: one function
+ * evaluation per run, counted against the same budget).
+ *
+ * An optimizer is described by a plain, serialisable spec (it travels to worker threads and into
+ * the cache key and results.json); `createOptimizer` (./index.ts) turns a spec into a stepper.
+ */
+import type { QuantMode } from '../../src/core/quantizer.ts';
+import type { KappaChoice, Scheduler, ScheduleParams } from '../../src/core/schedule.ts';
+import type { DirectionKind } from '../../src/core/learning.ts';
+import type { Population } from '../population.ts';
+
+export type OptimizerSpec =
+  | { readonly kind: 'gd'; readonly lambda: number }
+  | { readonly kind: 'sgd'; readonly lambda: number; readonly noise: number }
+  | { readonly kind: 'adam'; readonly lambda: number }
+  | {
+      readonly kind: 'fixed-quantized';
+      readonly direction: DirectionKind;
+      readonly lambda: number;
+      readonly p: number;
+      readonly mode: QuantMode;
+    }
+  | {
+      readonly kind: 'proposed';
+      readonly direction: DirectionKind;
+      readonly lambda: number;
+      readonly kappa: KappaChoice;
+      readonly C: number;
+      readonly beta: number;
+      readonly p0: number;
+      readonly pMax: number;
+      readonly avoidVanishing: boolean;
+      readonly bound: boolean;
+      readonly mode: QuantMode;
+    }
+  | { readonly kind: 'langevin'; readonly lambda: number; readonly c: number }
+  | { readonly kind: 'annealing'; readonly c: number; readonly proposal: number };
+
+export type OptimizerKind = OptimizerSpec['kind'];
+
+export interface PopulationOptimizer {
+  /** Advance every run by one step (t = 0, 1, …): one evaluation per run. */
+  step(t: number): void;
+  /** Quantized optimizers: the index state, read by the run diagnostics. */
+  readonly scheduler?: Scheduler;
+  /** The proposed optimizers: the schedule whose annealing bound (SPEC §5) is checked. */
+  readonly schedule?: ScheduleParams;
+  /** Annealed optimizers: the temperature they target at step t (for the traces). */
+  targetTemperature?(t: number): number;
+}
+
+/** Builds a stepper for one kind of spec over a population. */
+export type OptimizerFactory<S extends OptimizerSpec = OptimizerSpec> = (spec: S, population: Population) => PopulationOptimizer;

@@ -1,0 +1,121 @@
+/**
+ * A population of independent runs of one optimizer on one objective, laid out as
+ * structure-of-arrays: w[r·dims + i] is coordinate i of run r (run-major Float64Array).
+ *
+ * The population owns what every optimizer shares: the starts, one seeded generator per run,
+ * the gradient evaluation and the divergence guard.
+ */
+import { createRng, deriveSeed, fillUniform, type Rng } from '../src/core/rng.ts';
+import type { Objective } from '../src/core/objectives/objective.ts';
+
+/** Labels mixed into seeds (core deriveSeed): which stream a generator feeds. */
+export const SEED_LABEL_START = 1;
+
+/**
+ * A run is declared diverged (frozen, counted as a miss) when an iterate leaves the search box
+ * widened by this many box widths on each side, or becomes non-finite.
+ */
+export const DIVERGENCE_BOX_WIDTHS = 10;
+/**
+ * …or when one step would move a coordinate by more than this (|λ·g|): far beyond any box, and
+ * it keeps |Q_p·λg| below 2^53 for every p ≤ 32, where the quantizer's exact range ends.
+ */
+export const DIVERGENCE_STEP = 1e4;
+
+export interface PopulationSeeds {
+  /** Seeds the start of run r: the same for every optimizer on a problem (common random numbers). */
+  readonly start: (run: number) => number;
+  /** Seeds the noise stream of run r: differs per cell. */
+  readonly noise: (run: number) => number;
+}
+
+/** Seeds of study seed S: starts from deriveSeed(S, problem, run, START), noise from deriveSeed(S, cell, run). */
+export function studySeeds(studySeed: number, problemIndex: number, cellIndex: number): PopulationSeeds {
+  return {
+    start: (run) => deriveSeed(studySeed, problemIndex, run, SEED_LABEL_START),
+    noise: (run) => deriveSeed(studySeed, cellIndex, run),
+  };
+}
+
+export class Population {
+  /** Iterates, runs × dims. */
+  readonly w: Float64Array;
+  /** Gradients, runs × dims. */
+  readonly g: Float64Array;
+  /** One generator per run: what run r draws depends on its own seed only. */
+  readonly rngs: Rng[];
+  /** 1 for runs frozen by the divergence guard. */
+  readonly diverged: Uint8Array;
+  divergedCount = 0;
+  /** Gradient (or function) evaluations spent per run so far. */
+  evaluations = 0;
+  readonly dims: number;
+  private readonly low: number;
+  private readonly high: number;
+
+  constructor(readonly objective: Objective, readonly runs: number, seeds: PopulationSeeds) {
+    this.dims = objective.dims;
+    const n = runs * this.dims;
+    this.w = new Float64Array(n);
+    this.g = new Float64Array(n);
+    this.diverged = new Uint8Array(runs);
+    this.rngs = [];
+    for (let r = 0; r < runs; r++) {
+      // Starts uniform in the objective's box.
+      const start = createRng(seeds.start(r));
+      fillUniform(start, this.w.subarray(r * this.dims, (r + 1) * this.dims), objective.lower, objective.upper);
+      this.rngs.push(createRng(seeds.noise(r)));
+    }
+    const width = objective.upper - objective.lower;
+    this.low = objective.lower - DIVERGENCE_BOX_WIDTHS * width;
+    this.high = objective.upper + DIVERGENCE_BOX_WIDTHS * width;
+  }
+
+  /** Freeze run r (it keeps its last iterate and gets zero gradients from now on). */
+  freeze(r: number): void {
+    if (this.diverged[r] === 0) {
+      this.diverged[r] = 1;
+      this.divergedCount += 1;
+    }
+  }
+
+  /** True when run r is outside the widened box or non-finite: then it is frozen. */
+  guard(r: number): boolean {
+    if (this.diverged[r] === 1) return true;
+    const { w, dims, low, high } = this;
+    for (let i = r * dims; i < (r + 1) * dims; i++) {
+      const x = w[i];
+      if (!(x >= low && x <= high)) {
+        this.freeze(r);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * ∇f for every run into g: one gradient evaluation per run. Frozen runs, and runs whose step
+   * λ·g would exceed DIVERGENCE_STEP, get g = 0 (and are frozen).
+   */
+  gradient(lambda: number): Float64Array {
+    const { objective, w, g, dims } = this;
+    const limit = DIVERGENCE_STEP / lambda;
+    for (let r = 0; r < this.runs; r++) {
+      const offset = r * dims;
+      if (this.guard(r)) {
+        g.fill(0, offset, offset + dims);
+        continue;
+      }
+      objective.gradient(w, offset, g, offset);
+      for (let i = offset; i < offset + dims; i++) {
+        if (!(Math.abs(g[i]) <= limit)) {
+          this.freeze(r);
+          g.fill(0, offset, offset + dims);
+          break;
+        }
+      }
+    }
+    this.evaluations += 1;
+    return g;
+  }
+}

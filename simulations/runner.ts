@@ -1,0 +1,160 @@
+/**
+ * Runs one cell: builds the population and the optimizer, steps it `steps` times, and measures
+ * hits, hitting times and (for quantized optimizers) the index, temperature, vanishing and
+ * annealing-bound diagnostics along the way.
+ */
+import { createDoubleWell, createObjective } from '../src/core/objectives/index.ts';
+import { distanceToMinimiser, type Objective } from '../src/core/objectives/objective.ts';
+import { makeGrid } from '../src/core/quantizer.ts';
+import { annealingMargin, logarithmicFloor, quantizationTemperature } from '../src/core/schedule.ts';
+import { expectedRunningTime, hittingEcdf, wilsonInterval } from '../src/core/stats.ts';
+import type { CellConfig, CellResult, QuantizationTrace, Spread } from './cell.ts';
+import { checkpointsFor, median, spread } from './metrics.ts';
+import { createOptimizer, type PopulationOptimizer } from './optimizers/index.ts';
+import { Population, studySeeds } from './population.ts';
+
+export function objectiveOf(cell: Pick<CellConfig, 'problem' | 'tilt'>): Objective {
+  if (cell.problem.objective === 'double-well' && cell.tilt !== undefined) return createDoubleWell(cell.tilt);
+  return createObjective(cell.problem.objective, cell.problem.dims);
+}
+
+/** Counts run-steps in the vanishing regime and (proposed optimizers) with the annealing bound broken. */
+class QuantizationWatch {
+  vanishedSteps = 0;
+  brokenSteps = 0;
+  readonly brokenRun: Uint8Array;
+  readonly p: Spread[] = [];
+  readonly Q: number[] = [];
+  readonly Tq: number[] = [];
+  readonly floor: number[] = [];
+
+  constructor(private readonly optimizer: PopulationOptimizer, private readonly runs: number) {
+    this.brokenRun = new Uint8Array(runs);
+  }
+
+  /** After the quantized step of time t (before the next one): vanished flags and the margin of the p used. */
+  afterStep(t: number): void {
+    const scheduler = this.optimizer.scheduler!;
+    const { vanished } = scheduler;
+    let count = 0;
+    for (let r = 0; r < this.runs; r++) count += vanished[r];
+    this.vanishedSteps += count;
+    const schedule = this.optimizer.schedule;
+    if (!schedule) return;
+    // The step at time t was quantized with the index p as it stands now (after any B.2a raise);
+    // the scheduler has not ticked yet. The margin depends on p only through T_q, so it is
+    // computed once per distinct p.
+    const p = scheduler.p;
+    let lastP = Number.NaN;
+    let broken = false;
+    for (let r = 0; r < this.runs; r++) {
+      if (p[r] !== lastP) {
+        lastP = p[r];
+        broken = annealingMargin(lastP, t, schedule) < 1;
+      }
+      if (broken) {
+        this.brokenSteps += 1;
+        this.brokenRun[r] = 1;
+      }
+    }
+  }
+
+  /** Summaries at a checkpoint after `evaluations` steps (the index the next step will use). */
+  observe(evaluations: number): void {
+    const scheduler = this.optimizer.scheduler!;
+    const schedule = this.optimizer.schedule ?? scheduler.params;
+    const pSpread = spread(scheduler.p)!;
+    this.p.push(pSpread);
+    const pMedian = Math.round(median(scheduler.p));
+    this.Q.push(makeGrid(schedule.eta, schedule.base, pMedian).Q);
+    this.Tq.push(quantizationTemperature(pMedian, schedule));
+    if (this.optimizer.schedule) this.floor.push(logarithmicFloor(evaluations, this.optimizer.schedule.C));
+  }
+
+  result(runs: number, steps: number): QuantizationTrace {
+    const proposed = this.optimizer.schedule !== undefined;
+    let runsBroken = 0;
+    for (const b of this.brokenRun) runsBroken += b;
+    return {
+      vanishedSteps: this.vanishedSteps,
+      vanishedFraction: this.vanishedSteps / (runs * steps),
+      brokenSteps: proposed ? this.brokenSteps : null,
+      brokenFraction: proposed ? this.brokenSteps / (runs * steps) : null,
+      runsBroken: proposed ? runsBroken : null,
+      p: this.p,
+      Q: this.Q,
+      Tq: this.Tq,
+      floor: proposed ? this.floor : null,
+    };
+  }
+}
+
+export function runCell(cell: CellConfig): CellResult {
+  const objective = objectiveOf(cell);
+  const { runs, steps, delta, epsilon, targets } = cell;
+  const population = new Population(objective, runs, studySeeds(cell.seed, cell.problemIndex, cell.index));
+  const optimizer = createOptimizer(cell.spec, population);
+  const watch = optimizer.scheduler ? new QuantizationWatch(optimizer, runs) : null;
+  const checkpoints = checkpointsFor(steps);
+  const hittingTimes = targets.map(() => new Float64Array(runs).fill(Infinity));
+  const seriesDelta: number[] = [];
+  const seriesEpsilon: number[] = [];
+  const temperature: number[] = [];
+  const { w, dims, diverged } = population;
+  const gaps = new Float64Array(runs);
+
+  let next = 0;
+  for (let t = 0; t < steps; t++) {
+    optimizer.step(t);
+    watch?.afterStep(t);
+    const evaluations = t + 1;
+    if (evaluations !== checkpoints[next]) continue;
+    next += 1;
+    let withinDelta = 0;
+    let withinEpsilon = 0;
+    for (let r = 0; r < runs; r++) {
+      if (diverged[r] || population.guard(r)) {
+        gaps[r] = Infinity;
+        continue;
+      }
+      const gap = objective.value(w, r * dims) - objective.minimum;
+      gaps[r] = gap;
+      if (distanceToMinimiser(objective, w, r * dims) < delta) withinDelta++;
+      if (gap < epsilon) withinEpsilon++;
+      for (let k = 0; k < targets.length; k++) {
+        if (gap < targets[k] && hittingTimes[k][r] === Infinity) hittingTimes[k][r] = evaluations;
+      }
+    }
+    seriesDelta.push(withinDelta);
+    seriesEpsilon.push(withinEpsilon);
+    if (optimizer.targetTemperature) temperature.push(optimizer.targetTemperature(t));
+    watch?.observe(evaluations);
+  }
+
+  const hitsDelta = seriesDelta[seriesDelta.length - 1];
+  const hitsEpsilon = seriesEpsilon[seriesEpsilon.length - 1];
+  const finiteGaps = Array.from(gaps).filter((g) => Number.isFinite(g));
+  return {
+    evaluationsPerRun: population.evaluations,
+    diverged: population.divergedCount,
+    final: {
+      hitsDelta,
+      hitsEpsilon,
+      rateDelta: wilsonInterval(hitsDelta, runs),
+      rateEpsilon: wilsonInterval(hitsEpsilon, runs),
+      gap: spread(finiteGaps),
+    },
+    checkpoints,
+    seriesDelta,
+    seriesEpsilon,
+    targets: targets.map((target, k) => {
+      const times = hittingTimes[k];
+      const ert = expectedRunningTime(times, steps);
+      let hits = 0;
+      for (const time of times) if (Number.isFinite(time)) hits++;
+      return { epsilon: target, hits, ert: Number.isFinite(ert) ? ert : null, ecdf: hittingEcdf(times, checkpoints) };
+    }),
+    temperature: optimizer.targetTemperature ? temperature : null,
+    quantization: watch ? watch.result(runs, steps) : null,
+  };
+}
