@@ -101,3 +101,28 @@ describe('the line splitter', () => {
     expect(result.exitCode).toBe(2);
   });
 });
+
+describe('the streaming file reader', () => {
+  it('reads a file with multi-byte characters across its 1 MiB chunks exactly as the in-memory reader', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { checkFile } = await import('../../src/check/checker.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'qle-reader-'));
+    try {
+      // A producer string of 2- and 3-byte characters spanning the first chunk boundary, a BOM, CRLF.
+      const header = JSON.parse(good[0]);
+      header.producer = 'é€'.repeat(300_000);
+      const text = `\uFEFF${[JSON.stringify(header), ...good.slice(1)].join('\r\n')}\r\n`;
+      const file = join(dir, 'trace.jsonl');
+      writeFileSync(file, text);
+      const fromFile = await checkFile(file);
+      const fromText = checkText(text);
+      expect(fromFile.header?.producer).toBe(header.producer);
+      expect({ ...fromFile, header: undefined }).toEqual({ ...fromText, header: undefined });
+      expect(fromFile.exitCode).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
