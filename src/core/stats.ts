@@ -22,7 +22,11 @@ export function wilsonInterval(successes: number, trials: number, z = Z95): Inte
   const denominator = 1 + z2 / trials;
   const centre = (phat + z2 / (2 * trials)) / denominator;
   const half = (z / denominator) * Math.sqrt((phat * (1 - phat)) / trials + z2 / (4 * trials * trials));
-  return { estimate: phat, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+  // At 0 or n successes the real bound is exactly 0 or 1; the float difference centre − half is
+  // not (0/7 gave lower = 2.8e-17 > p̂), so those ends are pinned.
+  const lower = successes === 0 ? 0 : Math.max(0, centre - half);
+  const upper = successes === trials ? 1 : Math.min(1, centre + half);
+  return { estimate: phat, lower, upper };
 }
 
 /** Mean and unbiased variance of a sample. */
