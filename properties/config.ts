@@ -40,6 +40,12 @@ export function holds<Ts>(property: fc.IRawProperty<Ts>, numRuns = RUNS): void {
   fc.assert(property, fcParams<Ts>(numRuns));
 }
 
+/** Replay paths can be thousands of steps long after shrinking big values: show the ends. */
+function shortPath(path: string | null): string {
+  if (!path) return '';
+  return path.length <= 80 ? path : `${path.slice(0, 40)}…${path.slice(-30)} (${path.split(':').length} steps)`;
+}
+
 /**
  * Run a property against a deliberately broken implementation and return what fast-check found:
  * the caller asserts `failed === true`. The shrunk counterexample is printed, so the test output
@@ -55,7 +61,7 @@ export function findCounterexample<Ts>(
   const failure = details.errorInstance instanceof Error ? details.errorInstance.message.split('\n')[0] : '';
   console.log(
     `[qle properties] broken variant "${label}": ${details.failed ? 'counterexample found' : 'NOT caught'}` +
-      ` after ${details.numRuns} runs, ${details.numShrinks} shrinks (seed ${details.seed}, path "${details.counterexamplePath ?? ''}")` +
+      ` after ${details.numRuns} runs, ${details.numShrinks} shrinks (seed ${details.seed}, path "${shortPath(details.counterexamplePath)}")` +
       `\n  shrunk counterexample: ${shrunk}${failure ? `\n  failure: ${failure}` : ''}`,
   );
   return {
