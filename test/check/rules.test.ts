@@ -138,3 +138,11 @@ describe('each rule catches its defect, on the right line', () => {
     expect(result.violations.filter((v) => v.rule === 'on-grid')).toHaveLength(5);
   });
 });
+
+describe('documentation', () => {
+  it('src/check/README.md lists every registered rule', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../src/check/README.md', import.meta.url), 'utf8');
+    for (const rule of RULES) expect(readme).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
+  });
+});
