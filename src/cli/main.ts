@@ -8,12 +8,13 @@ import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
 import * as check from './commands/check.ts';
 import * as vectors from './commands/vectors.ts';
+import * as report from './commands/report.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize, check, vectors];
+const COMMANDS: CommandModule[] = [schedule, quantize, check, vectors, report];
 
 export function buildProgram(): Command {
   const program = new Command('qle')

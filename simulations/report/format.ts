@@ -1,0 +1,49 @@
+/** Markdown building blocks and the data-driven comparison words of the reports. */
+import type { Interval } from '../../src/core/stats.ts';
+
+export function num(x: number | null | undefined, digits = 3): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '—';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const magnitude = Math.abs(x);
+  if (magnitude >= 1e5 || magnitude < 1e-3) return x.toExponential(digits - 1);
+  return Number(x.toPrecision(digits)).toString();
+}
+
+export function rate(interval: Interval): string {
+  return `${interval.estimate.toFixed(2)} [${interval.lower.toFixed(2)}, ${interval.upper.toFixed(2)}]`;
+}
+
+export function percent(x: number | null): string {
+  return x === null ? '—' : `${(100 * x).toFixed(1)}%`;
+}
+
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export type Order = 'above' | 'below' | 'overlap';
+
+/** Two Wilson 95% intervals: disjoint (one above the other) or overlapping (no call made). */
+export function compareIntervals(a: Interval, b: Interval): Order {
+  if (a.lower > b.upper) return 'above';
+  if (a.upper < b.lower) return 'below';
+  return 'overlap';
+}
+
+export function orderWords(order: Order, subject: string, other: string): string {
+  switch (order) {
+    case 'above':
+      return `${subject} is higher than ${other} (95% intervals disjoint)`;
+    case 'below':
+      return `${subject} is lower than ${other} (95% intervals disjoint)`;
+    default:
+      return `${subject} and ${other} cannot be told apart at this sample size (95% intervals overlap)`;
+  }
+}
+
+/** "k of n" with the right plural-free phrasing. */
+export function countOf(k: number, n: number): string {
+  return `${k} of ${n}`;
+}

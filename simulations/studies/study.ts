@@ -1,0 +1,119 @@
+/**
+ * What a study is: a deterministic list of cells built from options, and a renderer that turns
+ * the cells' results into report sections and figures. A new study is one file plus one line in
+ * ./index.ts.
+ */
+import type { CellConfig, CellResult } from '../cell.ts';
+import { problemHyper, problemKey, type Problem } from '../hyper.ts';
+import type { OptimizerSpec } from '../optimizers/optimizer.ts';
+import { specFor } from '../roster.ts';
+
+export interface StudyOptions {
+  /** The large study (--full) instead of the default scale. */
+  readonly full: boolean;
+  readonly seed: number;
+  /** Overrides of the scale's runs per cell and steps per run. */
+  readonly runs?: number;
+  readonly steps?: number;
+  readonly delta: number;
+  readonly epsilon: number;
+  /** Restrict to these roster optimizers / objectives (validated by the CLI). */
+  readonly optimizers?: readonly string[];
+  readonly objectives?: readonly string[];
+}
+
+export const DEFAULT_SEED = 20260601;
+export const DEFAULT_DELTA = 0.1;
+export const DEFAULT_EPSILON = 0.01;
+/** f − f* targets of the hitting-time ECDFs and ERTs. */
+export const TARGETS: readonly number[] = [10, 1, 0.1, 0.01];
+
+export interface Scale {
+  readonly runs: number;
+  readonly steps: number;
+}
+
+/** A figure: a Vega-Lite spec, rendered to <name>.svg and <name>.png. */
+export interface FigureSpec {
+  readonly name: string;
+  readonly caption: string;
+  readonly spec: Record<string, unknown>;
+}
+
+export interface StudyRendering {
+  /** Markdown sections after the common header. */
+  readonly markdown: string;
+  readonly figures: readonly FigureSpec[];
+}
+
+export interface Study {
+  readonly name: string;
+  readonly title: string;
+  /** The question the study answers, one paragraph. */
+  readonly question: string;
+  readonly scales: { readonly default: Scale; readonly full: Scale };
+  /** Roster optimizers the study uses (for filters and validation). */
+  readonly optimizers: readonly string[];
+  cells(options: StudyOptions): CellConfig[];
+  render(cells: readonly CellConfig[], results: readonly CellResult[]): StudyRendering;
+}
+
+export function scaleOf(study: Study, options: StudyOptions): Scale {
+  const base = options.full ? study.scales.full : study.scales.default;
+  return { runs: options.runs ?? base.runs, steps: options.steps ?? base.steps };
+}
+
+/** Accumulates cells in order, numbering cells and problems. */
+export class CellBuilder {
+  readonly cells: CellConfig[] = [];
+  private readonly problems = new Map<string, number>();
+
+  constructor(private readonly study: string, private readonly options: StudyOptions, private readonly scale: Scale) {}
+
+  problemIndex(problem: Problem): number {
+    const key = problemKey(problem);
+    let index = this.problems.get(key);
+    if (index === undefined) {
+      index = this.problems.size;
+      this.problems.set(key, index);
+    }
+    return index;
+  }
+
+  add(
+    problem: Problem,
+    optimizer: string,
+    spec: OptimizerSpec,
+    labels: Record<string, string | number> = {},
+    overrides: Partial<Pick<CellConfig, 'steps' | 'tilt'>> = {},
+  ): void {
+    this.cells.push({
+      study: this.study,
+      index: this.cells.length,
+      problemIndex: this.problemIndex(problem),
+      problem,
+      optimizer,
+      spec,
+      runs: this.scale.runs,
+      steps: overrides.steps ?? this.scale.steps,
+      seed: this.options.seed,
+      delta: this.options.delta,
+      epsilon: this.options.epsilon,
+      targets: TARGETS,
+      labels,
+      ...(overrides.tilt !== undefined ? { tilt: overrides.tilt } : {}),
+    });
+  }
+
+  /** A roster optimizer on a problem with the problem's stated hyperparameters. */
+  addRoster(problem: Problem, optimizer: string, labels: Record<string, string | number> = {}, lambda?: number): void {
+    const hyper = problemHyper(problem);
+    const spec = specFor(optimizer, { ...hyper, lambda: lambda ?? hyper.lambda, steps: this.scale.steps });
+    this.add(problem, optimizer, spec, labels);
+  }
+}
+
+/** The filters of the options applied to a study's lists. */
+export function selected<T extends string>(all: readonly T[], only: readonly string[] | undefined): T[] {
+  return only ? all.filter((x) => only.includes(x)) : [...all];
+}

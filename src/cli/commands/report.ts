@@ -1,0 +1,64 @@
+/** `qle report` (`npm run report`): simulation studies and convergence reports (simulations/). */
+import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { runReport } from '../../../simulations/report.ts';
+import { STUDY_NAMES } from '../../../simulations/studies/index.ts';
+import { parseInteger, parseNumber, positive } from '../parse.ts';
+
+interface ReportOptions {
+  full?: boolean;
+  runs?: number;
+  steps?: number;
+  seed?: number;
+  delta?: number;
+  epsilon?: number;
+  optimizers?: string[];
+  objectives?: string[];
+  workers: number;
+  out: string;
+  cache: string | false;
+  fresh?: boolean;
+  figures: boolean;
+}
+
+const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description(`run simulation studies and write reports/<study>/ (studies: ${STUDY_NAMES.join(', ')}; default all)`)
+    .argument('[studies...]', 'studies to run')
+    .option('--full', 'the large study (1000 runs per cell, 10^5 evaluations per run)')
+    .option('--runs <N>', 'runs per cell (overrides the scale)', parseInteger('runs', 1))
+    .option('--steps <N>', 'evaluations per run (overrides the scale)', parseInteger('steps', 1))
+    .option('--seed <S>', 'study seed', parseInteger('seed', 1))
+    .option('--delta <D>', 'hit radius δ around a global minimiser (> 0)', parseNumber('delta', positive))
+    .option('--epsilon <E>', 'hit tolerance ε on f − f* (> 0)', parseNumber('epsilon', positive))
+    .option('--optimizers <LIST>', 'comma-separated optimizers to keep', list)
+    .option('--objectives <LIST>', 'comma-separated objectives to keep', list)
+    .option('--workers <N>', 'worker threads (0: run in this thread)', parseInteger('workers', 0), Math.min(2, availableParallelism()))
+    .option('--out <DIR>', 'output directory', 'reports')
+    .option('--cache <DIR>', 'per-cell cache directory (resume)', '.cache/simulations')
+    .option('--no-cache', 'do not read or write the per-cell cache')
+    .option('--fresh', 'ignore cached cells: start clean')
+    .option('--no-figures', 'skip SVG/PNG figures')
+    .action(async (studies: string[], options: ReportOptions) => {
+      await runReport({
+        studies: studies.length ? studies : undefined,
+        full: options.full,
+        runs: options.runs,
+        steps: options.steps,
+        seed: options.seed,
+        delta: options.delta,
+        epsilon: options.epsilon,
+        optimizers: options.optimizers,
+        objectives: options.objectives,
+        workers: options.workers,
+        outDir: options.out,
+        cacheDir: options.cache === false ? null : options.cache,
+        fresh: options.fresh,
+        figures: options.figures,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+    });
+}
