@@ -1,6 +1,7 @@
 /**
- * Fuzzing the trace reader with fast-check (fixed seeds; QLE_RUNS raises the number of runs).
+ * Fuzzing the trace reader with fast-check .
  *
+ * Seed and run count from properties/config.ts (QLE_SEED, QLE_RUNS).
  * The property: whatever the bytes, checking never throws and returns either records or
  * line-numbered errors (exit 2 comes with at least one error naming a line). Each property is also
  * run against a deliberately broken reader and must find a counterexample, so the property can fail.
@@ -9,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { findCounterexample, holds, RUNS } from '../../properties/config.ts';
 import { checkText, TraceChecker, type CheckResult } from '../../src/check/checker.ts';
 import { SCHEMA_PATH } from '../../src/check/schema.ts';
 import { parseHeader, parseRecord } from '../../src/check/trace.ts';
 import { joinLines, sampleLines } from './fixtures.ts';
 
-const RUNS = Number(process.env.QLE_RUNS) || 150;
 const good = sampleLines({ steps: 12 });
 type Check = (text: string) => CheckResult;
 
@@ -22,7 +23,7 @@ type Check = (text: string) => CheckResult;
 function wellFormed(check: Check, text: string): boolean {
   const result = check(text);
   if (![0, 1, 2].includes(result.exitCode)) return false;
-  if (result.exitCode === 2 && result.inputErrors.length === 0) return false;
+  if ((result.exitCode === 2) !== (result.inputErrors.length > 0)) return false;
   for (const error of result.inputErrors) {
     if (!(Number.isInteger(error.line) && error.line >= 1 && error.line <= result.lines + 1)) return false;
     if (error.message.length === 0 || error.message.includes('\n')) return false;
@@ -107,17 +108,15 @@ const arbitraryText = fc.oneof(
 
 describe('the reader never throws and always answers with records or line-numbered errors', () => {
   it('arbitrary strings', () => {
-    fc.assert(fc.property(arbitraryText, (text) => wellFormed(checkText, text)), { seed: 4001, numRuns: RUNS });
+    holds(fc.property(arbitraryText, (text) => wellFormed(checkText, text)), RUNS);
   });
 
   it('mutated valid traces', () => {
-    fc.assert(fc.property(mutatedTrace, (text) => wellFormed(checkText, text)), { seed: 4002, numRuns: RUNS });
+    holds(fc.property(mutatedTrace, (text) => wellFormed(checkText, text)), RUNS);
   });
 
   it('catches a broken reader (unguarded JSON.parse): the property finds a counterexample', () => {
-    expect(() => fc.assert(fc.property(mutatedTrace, (text) => wellFormed(unguarded, text)), { seed: 4002, numRuns: RUNS })).toThrow(
-      /Counterexample/,
-    );
+    expect(findCounterexample('unguarded JSON.parse', fc.property(mutatedTrace, (text) => wellFormed(unguarded, text))).failed).toBe(true);
   });
 });
 
@@ -132,11 +131,11 @@ describe('a BOM, CRLF line ends and the final newline do not change the verdict'
   };
 
   it('holds for the reader', () => {
-    fc.assert(fc.property(dressed, same(checkText)), { seed: 4003, numRuns: Math.min(RUNS, 50) });
+    holds(fc.property(dressed, same(checkText)), Math.min(RUNS, 50));
   });
 
   it('catches a naive splitter without BOM/CR handling', () => {
-    expect(() => fc.assert(fc.property(dressed, same(naiveSplit)), { seed: 4003, numRuns: Math.min(RUNS, 50) })).toThrow(/Counterexample/);
+    expect(findCounterexample('naive splitter', fc.property(dressed, same(naiveSplit)), Math.min(RUNS, 50)).failed).toBe(true);
   });
 });
 
@@ -171,7 +170,7 @@ describe('the published schema and the reader agree', () => {
   };
 
   it('on records: the reader accepts exactly the schema-valid lines, less its documented semantic checks', () => {
-    fc.assert(fc.property(recordObject, agrees(reader)), { seed: 4004, numRuns: RUNS * 4 });
+    holds(fc.property(recordObject, agrees(reader)), RUNS * 4);
   });
 
   it('catches a hand-rolled reader that accepts a fractional t', () => {
@@ -179,7 +178,7 @@ describe('the published schema and the reader agree', () => {
       const r = JSON.parse(text);
       return { ok: r && typeof r.t === 'number' && (Number.isInteger(r.p) || typeof r.Q === 'number') };
     };
-    expect(() => fc.assert(fc.property(recordObject, agrees(loose)), { seed: 4004, numRuns: RUNS * 4 })).toThrow(/Counterexample/);
+    expect(findCounterexample('reader accepting fractional t', fc.property(recordObject, agrees(loose)), RUNS * 4).failed).toBe(true);
   });
 
   it('on headers: the sample header with one field dropped or changed', () => {
@@ -190,14 +189,13 @@ describe('the published schema and the reader agree', () => {
       else copy[key] = v;
       return copy;
     });
-    fc.assert(
+    holds(
       fc.property(mutated, (object) => {
         const text = JSON.stringify(object);
         const schemaOk = schemaHeader(JSON.parse(text)) as boolean;
         const parsed = parseHeader({ number: 1, text, terminated: true, tooLong: false });
         return schemaOk === parsed.ok || (schemaOk && !parsed.ok && /must|exceed|outside/.test(parsed.error.message));
       }),
-      { seed: 4005, numRuns: RUNS },
     );
   });
 });

@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { findCounterexample, holds } from '../../properties/config.ts';
 import { makeGrid, type QuantMode } from '../../src/core/quantizer.ts';
 import { REFERENCE_SCHEDULE } from '../../src/core/schedule.ts';
 import { quantize as quantizeRule } from '../../src/check/rules/quantize.ts';
 import type { Precision, TraceSettings } from '../../src/check/trace.ts';
 
-const RUNS = Number(process.env.QLE_RUNS) || 300;
 const f = Math.fround;
 
 /** What a float32 implementation computes: every operation rounded to float32. */
@@ -60,11 +60,11 @@ function verdict(precision: Precision, { grid: [eta, base], p, mode, cells }: { 
 
 describe('quantize rule at float32', () => {
   it('accepts what a float32 implementation computes', () => {
-    fc.assert(fc.property(input, (x) => verdict('float32', x) === undefined), { seed: 5001, numRuns: RUNS });
+    holds(fc.property(input, (x) => verdict('float32', x) === undefined));
   });
 
   it('rejects a float32 step one cell off', () => {
-    fc.assert(
+    holds(
       fc.property(input, fc.constantFrom(-1, 1), (x, shift) => {
         // Away from cell boundaries (there the neighbour is a legitimate float32 answer).
         const fraction = x.cells - Math.floor(x.cells);
@@ -72,13 +72,10 @@ describe('quantize rule at float32', () => {
         fc.pre(Math.abs(fraction - boundary) > 0.01 && Math.abs(fraction - boundary - 1) > 0.01);
         return verdict('float32', x, shift) !== undefined;
       }),
-      { seed: 5002, numRuns: RUNS },
     );
   });
 
   it('the exact float64 rule rejects float32 output: the acceptance property can fail', () => {
-    expect(() => fc.assert(fc.property(input, (x) => verdict('float64', x) === undefined), { seed: 5001, numRuns: RUNS })).toThrow(
-      /Counterexample/,
-    );
+    expect(findCounterexample('float64-exact rule on float32 output', fc.property(input, (x) => verdict('float64', x) === undefined)).failed).toBe(true);
   });
 });
