@@ -1,0 +1,125 @@
+/**
+ * A grid of CIFAR-10 runs (Table 1's layout: optimizer × learning rate × seed) under one run name.
+ * Files live in <runsDir>/<run>/: manifest.json (the scale and settings), and per cell and seed a
+ * JSONL log and a checkpoint. Running the same command again skips finished runs and resumes the
+ * interrupted one from its last checkpoint.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
+import type { ModelName } from './models.ts';
+import type { OptimizerName, QuantizationConfig } from './optimizers.ts';
+import { atomicWriteFile, readLog, trainRun, type EpochRecord, type RunConfig } from './train.ts';
+import type { AdamHyper } from '../core/learning.ts';
+
+export const DEFAULT_RUNS_DIR = resolve('.cache/cifar10-runs');
+
+export interface SweepPlan {
+  readonly run: string;
+  readonly model: ModelName;
+  readonly optimizers: OptimizerName[];
+  readonly lrs: number[];
+  readonly seeds: number[];
+  readonly epochs: number;
+  readonly batch: number;
+  readonly trainSubset: number;
+  readonly testSubset: number;
+  readonly shuffle: boolean;
+  readonly quantization: QuantizationConfig;
+  readonly adam: AdamHyper;
+}
+
+export interface Manifest extends SweepPlan {
+  readonly backend: string;
+  readonly createdAt: string;
+}
+
+/** "2^-6" for powers of two, the decimal otherwise. */
+export function lrLabel(lr: number): string {
+  const k = Math.log2(lr);
+  return Number.isInteger(k) ? `2^${k}` : String(lr);
+}
+
+export function cellName(optimizer: OptimizerName, lr: number, seed: number): string {
+  return `${optimizer}_lr${lrLabel(lr).replace('^', '')}_seed${seed}`;
+}
+
+export function runDirectory(runsDir: string, run: string): string {
+  return join(runsDir, run);
+}
+
+export function configFor(plan: SweepPlan, optimizer: OptimizerName, lr: number, seed: number): RunConfig {
+  return {
+    model: plan.model,
+    optimizer,
+    lr,
+    epochs: plan.epochs,
+    seed,
+    batch: plan.batch,
+    shuffle: plan.shuffle,
+    quantization: plan.quantization,
+    adam: plan.adam,
+  };
+}
+
+export interface CellResult {
+  readonly optimizer: OptimizerName;
+  readonly lr: number;
+  readonly seed: number;
+  readonly history: EpochRecord[];
+}
+
+export interface SweepHooks {
+  onCellStart?: (name: string, index: number, total: number) => void;
+  onStep?: () => void;
+  onEpoch?: (name: string, record: EpochRecord) => void;
+}
+
+/** Run (or resume) every cell of the plan in order: optimizer, then lr, then seed. */
+export async function runSweep(plan: SweepPlan, backend: string, runsDir = DEFAULT_RUNS_DIR, dataDir = DEFAULT_CACHE_DIR, hooks: SweepHooks = {}): Promise<CellResult[]> {
+  const dir = runDirectory(runsDir, plan.run);
+  const manifestPath = join(dir, 'manifest.json');
+  if (existsSync(manifestPath)) {
+    const saved = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    const { backend: _b, createdAt: _c, ...savedPlan } = saved;
+    if (JSON.stringify(savedPlan) !== JSON.stringify(plan)) {
+      throw new Error(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
+    }
+  } else {
+    atomicWriteFile(manifestPath, JSON.stringify({ ...plan, backend, createdAt: new Date().toISOString() } satisfies Manifest, null, 2) + '\n');
+  }
+  const data = loadCifar10(dataDir);
+  const train = prefix(data.train, plan.trainSubset);
+  const test = prefix(data.test, plan.testSubset);
+  const cells = plan.optimizers.flatMap((optimizer) => plan.lrs.flatMap((lr) => plan.seeds.map((seed) => ({ optimizer, lr, seed }))));
+  const results: CellResult[] = [];
+  for (const [index, { optimizer, lr, seed }] of cells.entries()) {
+    const name = cellName(optimizer, lr, seed);
+    hooks.onCellStart?.(name, index, cells.length);
+    const history = await trainRun(configFor(plan, optimizer, lr, seed), train, test, {
+      log: join(dir, `${name}.jsonl`),
+      checkpoint: join(dir, `${name}.ckpt.json`),
+    }, { onStep: hooks.onStep, onEpoch: (record) => hooks.onEpoch?.(name, record) });
+    results.push({ optimizer, lr, seed, history });
+  }
+  return results;
+}
+
+/** Read every cell's log of a run (missing logs give empty histories). */
+export function readSweep(runsDir: string, run: string): { manifest: Manifest; cells: CellResult[] } {
+  const dir = runDirectory(runsDir, run);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new Error(`no run ${run} in ${runsDir}`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  const cells = manifest.optimizers.flatMap((optimizer) =>
+    manifest.lrs.flatMap((lr) =>
+      manifest.seeds.map((seed) => ({ optimizer, lr, seed, history: readLog(join(dir, `${cellName(optimizer, lr, seed)}.jsonl`)) })),
+    ),
+  );
+  return { manifest, cells };
+}
+
+/** Steps per epoch of the plan (for progress bars). */
+export function stepsPerEpoch(plan: SweepPlan): number {
+  return Math.ceil(plan.trainSubset / plan.batch);
+}
