@@ -7,10 +7,10 @@
  * header, no records, or any malformed line: the rest is still checked and reported).
  */
 import { stat } from 'node:fs/promises';
-import { makeGrid } from '../core/quantizer.ts';
+import { makeGrid, QuantizerParamError, QuantizerRangeError } from '../core/quantizer.ts';
 import { Scheduler } from '../core/schedule.ts';
 import { splitLines, streamLines, type Line, type LineNotice } from './lines.ts';
-import { NOT_APPLICABLE, RULES, type RuleCheck, type RuleDefinition, type Severity } from './rules/index.ts';
+import { NOT_APPLICABLE, RULES, type Outcome, type RuleCheck, type RuleDefinition, type Severity } from './rules/index.ts';
 import { parseHeader, parseRecord, type LineError, type RecordShape, type TraceHeader, type TraceRecord, type TraceSettings } from './trace.ts';
 
 export interface CheckOptions {
@@ -193,7 +193,7 @@ export class TraceChecker {
       stepStart: this.stepStart(record),
     };
     for (const rule of this.rules) {
-      const outcome = rule.check(record, context);
+      const outcome = evaluate(rule.check, record, context);
       if (outcome === NOT_APPLICABLE) {
         rule.summary.notApplicable += 1;
         continue;
@@ -214,6 +214,19 @@ export class TraceChecker {
   private inputError(error: LineError): void {
     this.inputErrorCount += 1;
     if (this.inputErrors.length < this.maxInputErrors) this.inputErrors.push(error);
+  }
+}
+
+/**
+ * Run one rule. Values the quantizer cannot represent exactly (|Q_p·x| >= 2^53, SPEC §1: "a clear
+ * error") are the implementation's problem, reported as a finding of the rule, never a crash.
+ */
+function evaluate(check: RuleCheck, record: TraceRecord, context: Parameters<RuleCheck>[1]): Outcome {
+  try {
+    return check(record, context);
+  } catch (error) {
+    if (!(error instanceof QuantizerRangeError || error instanceof QuantizerParamError)) throw error;
+    return { message: `cannot be evaluated: ${error.message}`, expected: 'values within the exact range of Q_p (SPEC §1)', found: error.message };
   }
 }
 

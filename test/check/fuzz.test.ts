@@ -47,7 +47,7 @@ const naiveSplit: Check = (text) => {
 };
 
 const junk = fc.oneof(
-  fc.constantFrom('NaN', 'Infinity', '-0', '1e999', 'null', 'true', '"x"', '[]', '{}', '\uFEFF', '\r', '', '}', '"', ',', '1.5'),
+  fc.constantFrom('NaN', 'Infinity', '-0', '1e999', '1e300', '-1e300', '5e-324', '99', 'null', 'true', '"x"', '[]', '{}', '\uFEFF', '\r', '', '}', '"', ',', '1.5'),
   fc.string({ maxLength: 4 }),
 );
 

@@ -146,3 +146,12 @@ describe('documentation', () => {
     for (const rule of RULES) expect(readme).toContain(`| \`${rule.id}\` | ${rule.severity} |`);
   });
 });
+
+describe('values beyond the exact range of Q_p', () => {
+  it('a p so fine that |Q_p·h| >= 2^53 is reported by the rules, never a crash (found by the fuzz suite)', () => {
+    const lines = editLine(good, 2, (r) => (r.p = 99));
+    const result = checkText(joinLines(lines));
+    expect(rulesOnLine(result, 2)).toEqual(expect.arrayContaining(['quantize', 'b2a-all-zero']));
+    expect(result.exitCode).toBe(1);
+  });
+});

@@ -6,7 +6,7 @@
  * The reference implementation tests `sum(dQ) == 0`, also true for a non-zero step whose
  * components cancel; such a raise gets its own message.
  */
-import { gridIndex, makeGrid } from '../../core/quantizer.ts';
+import { gridIndex, makeGrid, QuantizerRangeError } from '../../core/quantizer.ts';
 import { admissibleIndices } from '../precision.ts';
 import { NOT_APPLICABLE, type RuleDefinition } from './rule.ts';
 
@@ -33,10 +33,15 @@ export const b2aAllZero: RuleDefinition = {
     let nonZero = 0;
     let sum = 0;
     for (let i = 0; i < h.length; i++) {
-      const [lo, hi] = admissibleIndices(h[i], grid, mode, precision);
-      if (lo <= 0 && 0 <= hi) continue;
+      try {
+        const [lo, hi] = admissibleIndices(h[i], grid, mode, precision);
+        if (lo <= 0 && 0 <= hi) continue;
+        sum += gridIndex(h[i], grid, mode);
+      } catch (error) {
+        if (!(error instanceof QuantizerRangeError)) throw error;
+        sum = NaN; // |Q·h| >= 2^53: certainly not zero, and no exact sum
+      }
       nonZero += 1;
-      sum += gridIndex(h[i], grid, mode);
     }
     if (nonZero === 0) return undefined;
     if (sum === 0) {

@@ -3,9 +3,19 @@
  * float64: the double sum (on a non-binary grid the core also accepts the sum snapped back to its
  * grid point, core quantizedStep); float32: the float32 sum, to one ulp.
  */
-import { gridValue } from '../../core/quantizer.ts';
+import { gridValue, QuantizerRangeError, type Grid } from '../../core/quantizer.ts';
 import { nearestIndex, sameAtPrecision } from '../precision.ts';
 import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+
+/** w equals the sum snapped back to its grid point (core quantizedStep on non-binary grids). */
+function snappedEquals(w: number, sum: number, grid: Grid): boolean {
+  try {
+    return w === gridValue(nearestIndex(sum, grid), grid);
+  } catch (error) {
+    if (error instanceof QuantizerRangeError) return false;
+    throw error;
+  }
+}
 
 export const update: RuleDefinition = {
   id: 'update',
@@ -25,7 +35,7 @@ export const update: RuleDefinition = {
         const sum = before[i] + hq[i];
         const expected = precision === 'float32' ? Math.fround(sum) : sum;
         if (sameAtPrecision(w[i], expected, precision)) continue;
-        if (!grid.binary && Number.isFinite(sum) && w[i] === gridValue(nearestIndex(sum, grid), grid)) continue;
+        if (!grid.binary && snappedEquals(w[i], sum, grid)) continue;
         wrong += 1;
         if (first < 0) {
           first = i;
