@@ -11,7 +11,8 @@ index p shared by all parameters:
     while p < p_inf(t):  p <- p + 1 (capped at p_max)                   # B.2b
     t  <- t + 1
 
-Everything is computed in torch.float64, so qle checks the trace exactly. Exactness of the
+Computed in the parameters' dtype: torch.float64 (qle checks the trace exactly) or torch.float32
+(declared as "precision": "float32"; qle then allows float32 rounding). Exactness of the
 quantizer below holds for binary grids (eta and base powers of two; the reference: eta=1, base=2):
 then d*Q and k/Q are exact, and round mode is k = floor(y) + (y - floor(y) >= 0.5), never
 floor(y + 0.5), which rounds 0.49999999999999994 up.
@@ -45,7 +46,7 @@ class QleTrace:
 class QSGD(torch.optim.Optimizer):
     def __init__(self, params, lr, mode="round", eta=1, base=2, kappa=64 / 24, C=1e-6, beta=20.0,
                  p0=0, p_max=32, b2a=True, b2b=True, time_unit="step", vanishing_test="all_zero",
-                 trace_path=None):
+                 trace_path=None, precision="float64"):
         if mode not in ("round", "floor"):
             raise ValueError("mode must be round or floor")
         if vanishing_test not in ("all_zero", "sum"):
@@ -61,7 +62,7 @@ class QSGD(torch.optim.Optimizer):
             self.trace = QleTrace(trace_path, {
                 "mode": mode, "eta": eta, "base": base, "kappa": kappa, "C": C, "beta": beta,
                 "pMax": p_max, "p0": p0, "timeUnit": time_unit, "b2a": b2a, "b2b": b2b,
-                "precision": "float64", "lambda": lr,
+                "precision": precision, "lambda": lr,
                 "producer": f"examples/pytorch/qle_optim.py QSGD (vanishing test: {vanishing_test})",
             })
 
@@ -100,7 +101,7 @@ class QSGD(torch.optim.Optimizer):
                 loss = closure()
         params = [q for group in self.param_groups for q in group["params"] if q.grad is not None]
         lr = self.param_groups[0]["lr"]
-        d = torch.cat([(-lr * q.grad).reshape(-1) for q in params]).to(torch.float64)
+        d = torch.cat([(-lr * q.grad).reshape(-1) for q in params])
         p = self.p
         dq = self.quantize(d, p)
         while self.b2a and p < self.p_max and self.vanished(dq):  # B.2a

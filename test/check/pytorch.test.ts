@@ -54,6 +54,12 @@ describe.skipIf(!hasTorch && !inCi)('PyTorch QSGD client (examples/pytorch)', ()
     }
   });
 
+  it('the faithful optimizer computing in float32, declared float32, passes too', async () => {
+    const result = await checkFile(join(dir, 'faithful-float32.jsonl'));
+    expect(result.header?.precision).toBe('float32');
+    expect([result.exitCode, result.errorCount, result.records]).toEqual([0, 0, STEPS]);
+  });
+
   it('the sum(hq) == 0 optimizer is flagged by b2a-all-zero on the cancelling step, exit 1', async () => {
     const result = await checkFile(join(dir, 'sum-test.jsonl'));
     const errors = result.violations.filter((v) => v.severity === 'error');
