@@ -7,6 +7,7 @@ import { fail, UsageError } from './errors.ts';
 import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
 import * as check from './commands/check.ts';
+import * as cifar10 from './commands/cifar10.ts';
 import * as vectors from './commands/vectors.ts';
 import * as report from './commands/report.ts';
 
@@ -14,7 +15,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize, check, vectors, report];
+const COMMANDS: CommandModule[] = [schedule, quantize, check, vectors, report, cifar10];
 
 export function buildProgram(): Command {
   const program = new Command('qle')

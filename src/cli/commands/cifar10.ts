@@ -1,0 +1,156 @@
+/**
+ * `qle cifar10`: the CIFAR-10 confirmation of SPEC §8 with TensorFlow.js. Trains a grid of runs
+ * (optimizers × learning rates × seeds; one of each is a single run, --sweep is Table 1's grid),
+ * resumable, then renders reports/cifar10/<run>/.
+ */
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { UsageError } from '../errors.ts';
+import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
+import { MODEL_NAMES, type ModelName } from '../../tfjs/models.ts';
+import { DEFAULT_QUANTIZATION, OPTIMIZER_NAMES, type OptimizerName } from '../../tfjs/optimizers.ts';
+import { DEFAULT_RUNS_DIR, lrLabel, runSweep, stepsPerEpoch, type SweepPlan } from '../../tfjs/sweep.ts';
+import { DEFAULT_BATCH } from '../../tfjs/train.ts';
+import { Cifar10DataError, DEFAULT_CACHE_DIR, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
+import { ADAM_DEFAULTS } from '../../core/learning.ts';
+import { QUANT_MODES, type QuantMode } from '../../core/quantizer.ts';
+import type { KappaChoice, TimeUnit } from '../../core/schedule.ts';
+
+/** Table 1's learning rates 2^−2 … 2^−10. */
+export const TABLE1_LRS = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => 2 ** -k);
+
+interface Cifar10Options {
+  model: ModelName;
+  optimizer?: OptimizerName[];
+  lr?: number[];
+  sweep?: boolean;
+  epochs: number;
+  runs: number;
+  seed: number;
+  batch: number;
+  trainSubset: number;
+  testSubset: number;
+  shuffle?: boolean;
+  run?: string;
+  runsDir: string;
+  dataDir: string;
+  timeUnit: TimeUnit;
+  kappa: KappaChoice;
+  mode: QuantMode;
+  p0: number;
+  pmax: number;
+  bound: boolean;
+  avoidVanishing: boolean;
+  perTensor?: boolean;
+  adamEps: number;
+  report: boolean;
+  reportDir: string;
+}
+
+function list<T>(parse: (raw: string) => T): (raw: string, previous?: T[]) => T[] {
+  return (raw: string, previous?: T[]) => [...(previous ?? []), ...raw.split(',').filter((s) => s.trim() !== '').map((s) => parse(s.trim()))];
+}
+
+export function planFrom(options: Cifar10Options): SweepPlan {
+  const optimizers = options.optimizer ?? (options.sweep ? ['adam', 'qtadam', 'sgd', 'qsgd'] : undefined);
+  const lrs = options.lr ?? (options.sweep ? TABLE1_LRS : undefined);
+  if (!optimizers) throw new UsageError('--optimizer is required (qsgd, qtadam, sgd, adam; comma-separated for a grid) unless --sweep');
+  if (!lrs) throw new UsageError('--lr is required (e.g. 2^-6; comma-separated for a grid) unless --sweep');
+  if (options.p0 > options.pmax) throw new UsageError(`--p0 (${options.p0}) must not exceed --pmax (${options.pmax})`);
+  const seeds = Array.from({ length: options.runs }, (_, i) => options.seed + i);
+  const trainSubset = Math.min(options.trainSubset, TRAIN_COUNT);
+  const testSubset = Math.min(options.testSubset, TEST_COUNT);
+  const run = options.run ?? `${options.model}-train${trainSubset}-e${options.epochs}`;
+  if (!/^[A-Za-z0-9._-]+$/.test(run)) throw new UsageError(`--run must be letters, digits, '.', '_' or '-', got ${JSON.stringify(run)}`);
+  return {
+    run,
+    model: options.model,
+    optimizers: [...new Set(optimizers)],
+    lrs: [...new Set(lrs)],
+    seeds,
+    epochs: options.epochs,
+    batch: options.batch,
+    trainSubset,
+    testSubset,
+    shuffle: Boolean(options.shuffle),
+    quantization: {
+      ...DEFAULT_QUANTIZATION,
+      mode: options.mode,
+      schedule: { ...DEFAULT_QUANTIZATION.schedule, p0: options.p0, pMax: options.pmax },
+      kappa: options.kappa,
+      switches: { avoidVanishing: options.avoidVanishing, bound: options.bound },
+      timeUnit: options.timeUnit,
+      perTensor: Boolean(options.perTensor),
+    },
+    adam: { ...ADAM_DEFAULTS, eps: options.adamEps },
+  };
+}
+
+export function register(program: Command): void {
+  const Q = DEFAULT_QUANTIZATION;
+  program
+    .command('cifar10')
+    .description('train SGD/ADAM/QSGD/QtADAM on real CIFAR-10 with tfjs (SPEC §8) and render reports/cifar10/<run>/')
+    .option('--model <M>', `network: ${MODEL_NAMES.join(', ')}`, parseChoice('model', MODEL_NAMES), 'resnet32' as ModelName)
+    .option('--optimizer <O,...>', `optimizers (${OPTIMIZER_NAMES.join(', ')}), comma-separated`, list(parseChoice('optimizer', OPTIMIZER_NAMES)))
+    .option('--lr <L,...>', 'learning rates λ > 0 (2^-k accepted), comma-separated', list(parseNumber('lr', positive)))
+    .option('--sweep', "Table 1's grid: all four optimizers × λ = 2^-2 … 2^-10 (unless --optimizer/--lr narrow it)")
+    .option('--epochs <E>', 'epochs per run (>= 1)', parseInteger('epochs', 1), 100)
+    .option('--runs <R>', 'runs (seeds) per cell (>= 1)', parseInteger('runs', 1), 1)
+    .option('--seed <S>', 'first seed; run i uses seed S+i', parseInteger('seed', 1), 1)
+    .option('--batch <B>', 'mini-batch size', parseInteger('batch', 1), DEFAULT_BATCH)
+    .option('--train-subset <N>', 'train on the first N of the 50,000 training images', parseInteger('train-subset', 1), TRAIN_COUNT)
+    .option('--test-subset <M>', 'test on the first M of the 10,000 test images', parseInteger('test-subset', 1), TEST_COUNT)
+    .option('--shuffle', 'shuffle the training order every epoch (the reference does not)')
+    .option('--run <NAME>', 'run name (directory under --runs-dir and reports/cifar10/); default <model>-train<N>-e<E>')
+    .option('--runs-dir <DIR>', 'where logs and checkpoints go', DEFAULT_RUNS_DIR)
+    .option('--data-dir <DIR>', 'CIFAR-10 cache', DEFAULT_CACHE_DIR)
+    .option('--time-unit <U>', 'scheduler clock: epoch (the paper) or step (the reference)', parseChoice('time-unit', ['epoch', 'step'] as const), Q.timeUnit)
+    .option('--kappa <K>', 'κ: reference (64/24) or langevin (1/(24λ))', parseChoice('kappa', ['reference', 'langevin'] as const), Q.kappa)
+    .option('--mode <M>', 'quantizer: round (the reference) or floor', parseChoice('mode', QUANT_MODES), Q.mode)
+    .option('--p0 <P>', 'initial index p_0', parseInteger('p0'), Q.schedule.p0)
+    .option('--pmax <P>', 'index cap p_max', parseInteger('pmax'), Q.schedule.pMax)
+    .option('--no-bound', 'switch B.2b off (the reference default)')
+    .option('--no-avoid-vanishing', 'switch B.2a off')
+    .option('--per-tensor', 'one quantization index per tensor instead of one global index')
+    .option('--adam-eps <E>', 'ADAM ε (paper 1e-8, reference 1e-6)', parseNumber('adam-eps', positive), ADAM_DEFAULTS.eps)
+    .option('--no-report', 'do not render the report after training')
+    .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
+    .action(async (options: Cifar10Options) => {
+      const plan = planFrom(options);
+      const { loadTf } = await import('../../tfjs/backend.ts');
+      const { backend } = await loadTf();
+      const totalSteps = plan.optimizers.length * plan.lrs.length * plan.seeds.length * plan.epochs * stepsPerEpoch(plan);
+      const tty = Boolean(process.stderr.isTTY);
+      const bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: 'cifar10 {bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {cell}', hideCursor: tty, noTTYOutput: false },
+        cliProgress.Presets.shades_classic,
+      );
+      if (tty) bar.start(totalSteps, 0, { cell: '' });
+      try {
+        await runSweep(plan, backend, options.runsDir, options.dataDir, {
+          onCellStart: (name) => tty && bar.update({ cell: name }),
+          onStep: () => tty && bar.increment(),
+          onEpoch: (name, r) => {
+            if (!tty) {
+              process.stderr.write(
+                `${new Date().toISOString()} ${name} epoch ${r.epoch}: loss ${r.loss.toFixed(4)} train ${(100 * r.trainAccuracy).toFixed(2)}% test ${(100 * r.testAccuracy).toFixed(2)}%` +
+                  `${r.p === null ? '' : ` p ${r.p} vanishing ${r.vanishingFraction?.toFixed(3)} zero-updates ${r.zeroUpdateFraction?.toFixed(3)}`}${r.diverged ? ' DIVERGED' : ''} (${r.imagesPerSecond.toFixed(1)} img/s)\n`,
+              );
+            }
+          },
+        });
+      } catch (error) {
+        if (error instanceof Cifar10DataError) throw new UsageError(error.message, 1);
+        throw error;
+      } finally {
+        if (tty) bar.stop();
+      }
+      process.stderr.write(`cifar10: run ${plan.run} finished (${plan.optimizers.join(',')} × λ ${plan.lrs.map(lrLabel).join(',')} × seeds ${plan.seeds.join(',')})\n`);
+      if (options.report) {
+        const { renderReport } = await import('../../tfjs/report.ts');
+        const dir = await renderReport(options.runsDir, plan.run, options.reportDir);
+        process.stdout.write(`${dir}\n`);
+      }
+    });
+}

@@ -1,0 +1,313 @@
+/**
+ * reports/cifar10/<run>/: Table 1's layout (learning rate × ADAM, QtADAM, SGD, QSGD, train/test
+ * top-1) with the paper's numbers side by side, mean ± standard deviation over seeds, the
+ * quantization diagnostics, learning curves (SVG + PNG) and generated sentences on what the run
+ * does and does not show. Everything is computed from the run's JSONL logs; nothing is typed in.
+ */
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { meanVariance } from '../core/stats.ts';
+import { renderFigure } from '../../simulations/report/figures.ts';
+import { table } from '../../simulations/report/format.ts';
+import { writeFileAtomic } from '../../simulations/report/write.ts';
+import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
+import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
+import type { OptimizerName } from './optimizers.ts';
+import { loadPaperTable1, paperCell, type PaperTable1 } from './paper-table1.ts';
+import { cellName, lrLabel, readSweep, runDirectory, type CellResult, type Manifest } from './sweep.ts';
+import type { EpochRecord } from './train.ts';
+
+/** Table 1's column order. */
+const COLUMNS: OptimizerName[] = ['adam', 'qtadam', 'sgd', 'qsgd'];
+const DISPLAY: Record<OptimizerName, string> = { adam: 'ADAM', qtadam: 'QtADAM', sgd: 'SGD', qsgd: 'QSGD' };
+/** The quantized optimizer and its baseline. */
+const PAIRS: [OptimizerName, OptimizerName][] = [
+  ['qtadam', 'adam'],
+  ['qsgd', 'sgd'],
+];
+
+export interface Summary {
+  readonly n: number;
+  readonly mean: number;
+  /** Sample standard deviation over seeds (0 for one run). */
+  readonly sd: number;
+}
+
+export interface CellSummary {
+  readonly optimizer: OptimizerName;
+  readonly lr: number;
+  readonly runs: number;
+  readonly finishedRuns: number;
+  readonly diverged: number;
+  /** Final-epoch top-1 in percent. */
+  readonly train: Summary;
+  readonly test: Summary;
+  readonly finalP: number[] | null;
+  readonly vanishingFraction: number | null;
+  readonly zeroUpdateFraction: number | null;
+  readonly raises: number | null;
+  readonly seconds: number;
+}
+
+function summarize(values: number[]): Summary {
+  if (values.length === 0) return { n: 0, mean: NaN, sd: NaN };
+  const { mean, variance } = meanVariance(values);
+  return { n: values.length, mean, sd: values.length > 1 ? Math.sqrt(variance) : 0 };
+}
+
+const last = (h: EpochRecord[]) => h[h.length - 1];
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSummary[] {
+  const out: CellSummary[] = [];
+  for (const optimizer of manifest.optimizers) {
+    for (const lr of manifest.lrs) {
+      const runs = cells.filter((c) => c.optimizer === optimizer && c.lr === lr);
+      const done = runs.filter((c) => c.history.length >= manifest.epochs || (c.history.length > 0 && last(c.history).diverged));
+      const finals = done.map((c) => last(c.history));
+      const records = done.flatMap((c) => c.history);
+      const quantized = records.some((r) => r.p !== null);
+      out.push({
+        optimizer,
+        lr,
+        runs: runs.length,
+        finishedRuns: done.length,
+        diverged: finals.filter((r) => r.diverged).length,
+        train: summarize(finals.map((r) => 100 * r.trainAccuracy)),
+        test: summarize(finals.map((r) => 100 * r.testAccuracy)),
+        finalP: quantized ? finals.map((r) => r.p as number) : null,
+        vanishingFraction: quantized ? mean(records.map((r) => r.vanishingFraction as number)) : null,
+        zeroUpdateFraction: quantized ? mean(records.map((r) => r.zeroUpdateFraction as number)) : null,
+        raises: quantized ? records.reduce((s, r) => s + (r.raises ?? 0), 0) / Math.max(1, done.length) : null,
+        seconds: runs.flatMap((c) => c.history).reduce((s, r) => s + r.seconds, 0),
+      });
+    }
+  }
+  return out;
+}
+
+const fmt = (s: Summary) => (s.n === 0 ? '—' : `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}`);
+const pct = (x: number | null) => (x === null || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
+
+export function modelDescription(model: ModelName): string {
+  return model === 'mlp' ? `MLP 3072-${MLP_HIDDEN}-10 (ReLU)` : `ResNet-${6 * RESNET_DEPTH_N[model] + 2} (option A)`;
+}
+
+/** Difference of means a − b with a combined standard error, when both have runs. */
+function difference(a: Summary, b: Summary): { d: number; se: number } | undefined {
+  if (a.n === 0 || b.n === 0) return undefined;
+  const se = Math.sqrt((a.sd * a.sd) / a.n + (b.sd * b.sd) / b.n);
+  return { d: a.mean - b.mean, se };
+}
+
+function verdict(diff: { d: number; se: number }): string {
+  if (diff.se === 0) return diff.d === 0 ? 'equal' : diff.d > 0 ? 'higher' : 'lower';
+  if (Math.abs(diff.d) <= 2 * diff.se) return 'indistinguishable (|difference| ≤ 2 standard errors)';
+  return diff.d > 0 ? 'higher (by more than 2 standard errors)' : 'lower (by more than 2 standard errors)';
+}
+
+/** The generated "what it shows" sentences. */
+export function findings(manifest: Manifest, summaries: CellSummary[], paper: PaperTable1): { shows: string[]; doesNot: string[] } {
+  const get = (o: OptimizerName, lr: number) => summaries.find((s) => s.optimizer === o && s.lr === lr);
+  const shows: string[] = [];
+  for (const [q, base] of PAIRS) {
+    if (!manifest.optimizers.includes(q) || !manifest.optimizers.includes(base)) continue;
+    const parts: string[] = [];
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (const lr of manifest.lrs) {
+      const a = get(q, lr);
+      const b = get(base, lr);
+      if (!a || !b) continue;
+      const diff = difference(a.test, b.test);
+      if (!diff) continue;
+      ours.push(diff.d);
+      const pa = paperCell(paper, q, lr);
+      const pb = paperCell(paper, base, lr);
+      if (pa && pb) theirs.push(pa.test - pb.test);
+      parts.push(
+        `at λ = ${lrLabel(lr)} ${DISPLAY[q]} − ${DISPLAY[base]} = ${diff.d >= 0 ? '+' : ''}${diff.d.toFixed(2)} points test top-1 (± ${diff.se.toFixed(2)} s.e.), ${verdict(diff)}` +
+          (pa && pb ? `; paper: ${pa.test - pb.test >= 0 ? '+' : ''}${(pa.test - pb.test).toFixed(2)}` : ''),
+      );
+    }
+    if (parts.length === 0) continue;
+    shows.push(`${DISPLAY[q]} against ${DISPLAY[base]}: ${parts.join('; ')}.`);
+    if (theirs.length === ours.length) {
+      const o = mean(ours);
+      const t = mean(theirs);
+      const agree = Math.sign(o) === Math.sign(t);
+      shows.push(
+        `Averaged over these ${ours.length} learning rates, ${DISPLAY[q]} − ${DISPLAY[base]} is ${o >= 0 ? '+' : ''}${o.toFixed(2)} points test top-1 here and ${t >= 0 ? '+' : ''}${t.toFixed(2)} in the paper at the same learning rates: the sign ${agree ? 'agrees' : 'disagrees'} with the paper.`,
+      );
+    }
+  }
+  for (const s of summaries) {
+    if (s.zeroUpdateFraction !== null && s.zeroUpdateFraction > 0.5) {
+      shows.push(
+        `${DISPLAY[s.optimizer]} at λ = ${lrLabel(s.lr)} quantized ${pct(s.zeroUpdateFraction)} of its per-weight updates to exactly zero (final p = ${s.finalP?.join(', ')}; B.2a raised p ${s.raises?.toFixed(1)} times per run): ` +
+          `with ${manifest.quantization.perTensor ? 'per-tensor indices' : 'one global index'}, B.2a stops raising p as soon as any component survives, so most weights did not move at all.`,
+      );
+    }
+    if (s.diverged > 0) shows.push(`${DISPLAY[s.optimizer]} at λ = ${lrLabel(s.lr)} diverged (non-finite loss or step) in ${s.diverged} of ${s.finishedRuns} runs; its accuracy is that of the last finished epoch.`);
+  }
+  const epochsShort = manifest.epochs < 100;
+  const ticks = manifest.quantization.timeUnit === 'epoch' ? manifest.epochs : manifest.epochs * Math.ceil(manifest.trainSubset / manifest.batch);
+  const doesNot = [
+    `It is not the paper's experiment: ${modelDescription(manifest.model)} instead of ResNet-32, ${manifest.trainSubset.toLocaleString('en-US')} of ${TRAIN_COUNT.toLocaleString('en-US')} training images, ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'} instead of 100, ${manifest.seeds.length} seeds instead of 10, ${manifest.lrs.length} of the 9 learning rates. Absolute accuracies are not comparable with the paper's columns, which are shown for the layout and for the direction of the differences only.`,
+    `It does not test the paper's claim of reaching a global minimum: Theorem 3.1 is asymptotic (logarithmic cooling over an unbounded horizon)${epochsShort ? `, and ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'} with the scheduler clock per ${manifest.quantization.timeUnit} reach only t = ${ticks}` : ''}; a difference in final accuracy after a short run says nothing about which minimum a run converges to.`,
+    `With ${manifest.seeds.length} seeds per cell the standard errors are large relative to the paper's reported differences (0.01–2 points); differences called indistinguishable above are not evidence of equality.`,
+  ];
+  return { shows, doesNot };
+}
+
+function curveRows(manifest: Manifest, cells: CellResult[]) {
+  const rows: { optimizer: string; lr: string; epoch: number; test: number; train: number; loss: number }[] = [];
+  for (const optimizer of manifest.optimizers) {
+    for (const lr of manifest.lrs) {
+      const runs = cells.filter((c) => c.optimizer === optimizer && c.lr === lr);
+      for (let epoch = 1; epoch <= manifest.epochs; epoch++) {
+        const at = runs.map((c) => c.history[epoch - 1]).filter((r): r is EpochRecord => r !== undefined);
+        if (at.length === 0) continue;
+        rows.push({
+          optimizer: DISPLAY[optimizer],
+          lr: `λ = ${lrLabel(lr)}`,
+          epoch,
+          test: 100 * mean(at.map((r) => r.testAccuracy)),
+          train: 100 * mean(at.map((r) => r.trainAccuracy)),
+          loss: mean(at.map((r) => r.loss)),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+function curveSpec(rows: ReturnType<typeof curveRows>, field: 'test' | 'train' | 'loss', title: string, log: boolean): Record<string, unknown> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values: rows.filter((r) => Number.isFinite(r[field]) && (!log || r[field] > 0)) },
+    facet: { column: { field: 'lr', type: 'nominal', title: null, sort: null } },
+    spec: {
+      width: 200,
+      height: 160,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+        y: { field, type: 'quantitative', title, scale: log ? { type: 'log' } : { zero: false } },
+        color: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]) },
+        strokeDash: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]) },
+      },
+    },
+  };
+}
+
+function minutes(seconds: number): string {
+  return `${(seconds / 60).toFixed(1)} min`;
+}
+
+/** Render reports/cifar10/<run>/ from the run's logs; returns the directory. */
+export async function renderReport(runsDir: string, run: string, reportParent = 'reports/cifar10'): Promise<string> {
+  const { manifest, cells } = readSweep(runsDir, run);
+  const paper = loadPaperTable1();
+  const summaries = summarizeCells(manifest, cells);
+  const dir = join(reportParent, run);
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const source = runDirectory(runsDir, run);
+  for (const c of cells) {
+    const name = `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`;
+    if (existsSync(join(source, name))) copyFileSync(join(source, name), join(dir, 'logs', name));
+  }
+  writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+  const records = cells.flatMap((c) => c.history);
+  const computeSeconds = records.reduce((s, r) => s + r.seconds, 0);
+  const imagesTrained = cells.reduce((s, c) => s + c.history.length * manifest.trainSubset, 0);
+  const logTimes = cells.map((c) => join(source, `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`)).filter(existsSync).map((p) => statSync(p).mtimeMs);
+  const wallSeconds = logTimes.length ? (Math.max(...logTimes) - Date.parse(manifest.createdAt)) / 1000 : 0;
+  const finished = summaries.reduce((s, x) => s + x.finishedRuns, 0);
+  const planned = summaries.reduce((s, x) => s + x.runs, 0);
+
+  const rows = manifest.lrs.map((lr) => {
+    const cellsOut = [lrLabel(lr)];
+    for (const o of COLUMNS) {
+      const s = summaries.find((x) => x.optimizer === o && x.lr === lr);
+      const p = paperCell(paper, o, lr);
+      cellsOut.push(s ? `${fmt(s.train)} (${p ? p.train.toFixed(2) : '—'})` : '—', s ? `${fmt(s.test)} (${p ? p.test.toFixed(2) : '—'})` : '—');
+    }
+    return cellsOut;
+  });
+  const averageRow = ['Average'];
+  for (const o of COLUMNS) {
+    const ss = summaries.filter((x) => x.optimizer === o && x.train.n > 0);
+    const ps = manifest.lrs.map((lr) => paperCell(paper, o, lr)).filter((p) => p !== undefined);
+    averageRow.push(
+      ss.length ? `${mean(ss.map((s) => s.train.mean)).toFixed(2)} (${ps.length ? mean(ps.map((p) => p.train)).toFixed(2) : '—'})` : '—',
+      ss.length ? `${mean(ss.map((s) => s.test.mean)).toFixed(2)} (${ps.length ? mean(ps.map((p) => p.test)).toFixed(2) : '—'})` : '—',
+    );
+  }
+  rows.push(averageRow);
+  const headers = ['Learning rate', ...COLUMNS.flatMap((o) => [`${DISPLAY[o]} train`, `${DISPLAY[o]} test`])];
+
+  const quantRows = summaries
+    .filter((s) => s.finalP !== null)
+    .map((s) => [DISPLAY[s.optimizer], lrLabel(s.lr), s.finalP?.join(', ') ?? '—', pct(s.vanishingFraction), pct(s.zeroUpdateFraction), s.raises === null ? '—' : s.raises.toFixed(1), String(s.diverged)]);
+
+  const curve = curveRows(manifest, cells);
+  const figures = [
+    { name: 'test-accuracy', spec: curveSpec(curve, 'test', 'test top-1 (%)', false), caption: 'Test top-1 (mean over seeds) per epoch' },
+    { name: 'train-accuracy', spec: curveSpec(curve, 'train', 'train top-1 (%)', false), caption: 'Running train top-1 (mean over seeds) per epoch' },
+    { name: 'loss', spec: curveSpec(curve, 'loss', 'training cross-entropy', true), caption: 'Mean training cross-entropy per epoch (log scale)' },
+  ];
+  for (const f of figures) {
+    const { svg, png } = await renderFigure(f.spec);
+    writeFileAtomic(join(dir, `${f.name}.svg`), svg);
+    writeFileAtomic(join(dir, `${f.name}.png`), png);
+  }
+
+  const q = manifest.quantization;
+  const { shows, doesNot } = findings(manifest, summaries, paper);
+  const results = { manifest, summaries, computeSeconds, wallSeconds, finishedRuns: finished, plannedRuns: planned, findings: { shows, doesNot } };
+  writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+  const imagesPerSecond = computeSeconds > 0 ? imagesTrained / computeSeconds : NaN;
+  const md = [
+    `# CIFAR-10 confirmation (reduced scale): ${run}`,
+    '',
+    `**Scale of this run.** ${modelDescription(manifest.model)}, trained on the first ${manifest.trainSubset.toLocaleString('en-US')} of the ${TRAIN_COUNT.toLocaleString('en-US')} CIFAR-10 training images and tested on the first ${manifest.testSubset.toLocaleString('en-US')} of the ${TEST_COUNT.toLocaleString('en-US')} test images; ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'}, batch ${manifest.batch}, ${manifest.shuffle ? 'shuffled' : 'unshuffled (as the reference)'}; ${manifest.optimizers.length} optimizers × ${manifest.lrs.length} learning rates × ${manifest.seeds.length} seeds = ${planned} runs (${finished} finished). ` +
+      `The paper: ResNet-32, all 50,000/10,000 images, 100 epochs, 10 runs per cell, 9 learning rates.`,
+    '',
+    `**Compute.** tfjs backend \`${manifest.backend}\`, one process on one core: ${minutes(computeSeconds)} of training and evaluation (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.`,
+    '',
+    `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: ${q.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
+      `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, ${q.perTensor ? 'one index per tensor' : 'one global index over all tensors (as the reference)'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +
+      'All four optimizers run through the math core (src/core: SgdDirection/AdamDirection, plainStep or quantizedStep) on a float64 master copy of the weights.',
+    '',
+    '## Table 1 layout: top-1 accuracy (%), mean ± standard deviation over seeds (the paper\'s ResNet-32 value in parentheses)',
+    '',
+    table(headers, rows),
+    '',
+    `Final-epoch accuracies. "train" is the running top-1 over the epoch's mini-batches (training mode); "test" is measured after the epoch in inference mode. The Average row averages the ${manifest.lrs.length} learning rates run here, and the paper's values over the same learning rates.`,
+    '',
+    '## Quantization diagnostics',
+    '',
+    table(['Optimizer', 'λ', 'final p per seed', 'vanishing steps', 'zero weight updates', 'B.2a raises per run', 'diverged runs'], quantRows),
+    '',
+    '"vanishing steps": fraction of steps whose quantized update was all zero at the index it started with (what triggers B.2a). "zero weight updates": fraction of per-weight updates quantized to exactly 0 (weights that did not move in that step).',
+    '',
+    '## Learning curves',
+    '',
+    ...figures.flatMap((f) => [`![${f.caption}](${f.name}.png)`, '', `${f.caption} ([SVG](${f.name}.svg)).`, '']),
+    '## What this run shows',
+    '',
+    ...shows.map((s) => `- ${s}`),
+    '',
+    '## What it does not show',
+    '',
+    ...doesNot.map((s) => `- ${s}`),
+    '',
+    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`qle cifar10 ... --run ${run}\` (finished runs are read, not retrained).`,
+    '',
+  ].join('\n');
+  writeFileAtomic(join(dir, 'report.md'), md);
+  return dir;
+}
