@@ -98,22 +98,19 @@ export class Population {
    * λ·g would exceed DIVERGENCE_STEP, get g = 0 (and are frozen).
    */
   gradient(lambda: number): Float64Array {
-    const { objective, w, g, dims } = this;
+    const { objective, w, g, dims, low, high, diverged } = this;
     const limit = DIVERGENCE_STEP / lambda;
     for (let r = 0; r < this.runs; r++) {
       const offset = r * dims;
-      if (this.guard(r)) {
-        g.fill(0, offset, offset + dims);
-        continue;
+      if (diverged[r] === 0) {
+        objective.gradient(w, offset, g, offset);
+        // One pass checks the iterate (widened box, finite) and the step size (NaN fails both).
+        let ok = true;
+        for (let i = offset; i < offset + dims; i++) ok = ok && w[i] >= low && w[i] <= high && Math.abs(g[i]) <= limit;
+        if (ok) continue;
+        this.freeze(r);
       }
-      objective.gradient(w, offset, g, offset);
-      for (let i = offset; i < offset + dims; i++) {
-        if (!(Math.abs(g[i]) <= limit)) {
-          this.freeze(r);
-          g.fill(0, offset, offset + dims);
-          break;
-        }
-      }
+      g.fill(0, offset, offset + dims);
     }
     this.evaluations += 1;
     return g;

@@ -28,8 +28,13 @@ class QuantizationWatch {
   readonly Tq: number[] = [];
   readonly floor: number[] = [];
 
+  /** Per step: −1 unknown, else whether index p_0 + slot breaks the bound. */
+  private readonly marginStep: Int8Array;
+
   constructor(private readonly optimizer: PopulationOptimizer, private readonly runs: number) {
     this.brokenRun = new Uint8Array(runs);
+    const schedule = optimizer.schedule;
+    this.marginStep = new Int8Array(schedule ? schedule.pMax - schedule.p0 + 1 : 0);
   }
 
   /** After the quantized step of time t (before the next one): vanished flags and the margin of the p used. */
@@ -43,16 +48,18 @@ class QuantizationWatch {
     if (!schedule) return;
     // The step at time t was quantized with the index p as it stands now (after any B.2a raise);
     // the scheduler has not ticked yet. The margin depends on p only through T_q, so it is
-    // computed once per distinct p.
+    // computed once per distinct p per step (core annealingMargin), cached by p − p_0.
     const p = scheduler.p;
-    let lastP = Number.NaN;
-    let broken = false;
+    const p0 = schedule.p0;
+    this.marginStep.fill(-1);
     for (let r = 0; r < this.runs; r++) {
-      if (p[r] !== lastP) {
-        lastP = p[r];
-        broken = annealingMargin(lastP, t, schedule) < 1;
+      const slot = p[r] - p0;
+      let broken = this.marginStep[slot];
+      if (broken < 0) {
+        broken = annealingMargin(p[r], t, schedule) < 1 ? 1 : 0;
+        this.marginStep[slot] = broken;
       }
-      if (broken) {
+      if (broken === 1) {
         this.brokenSteps += 1;
         this.brokenRun[r] = 1;
       }

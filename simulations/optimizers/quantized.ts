@@ -32,7 +32,8 @@ export class QuantizedOptimizer implements PopulationOptimizer {
   ) {
     const n = population.w.length;
     this.direction = makeDirection(directionKind, n);
-    this.h = new Float64Array(n);
+    // SGD's direction is the gradient itself: let it alias g and skip a copy.
+    this.h = directionKind === 'sgd' ? population.g : new Float64Array(n);
     this.scratch = makeStepScratch(n);
     // Starts go on the initial grid G_{p0}, so that eq. 5 keeps every iterate on a grid (SPEC §3).
     snapToGrid(population.w, 0, n, scheduler, 0);
