@@ -5,9 +5,10 @@
  * (η = 3, b = 10; b = 3; negative p); beyond the range a QuantizerRangeError.
  */
 import { describe, expect, it } from 'vitest';
-import { makeGrid, quantize, QuantizerRangeError } from '../src/core/quantizer.ts';
+import fc from 'fast-check';
+import { makeGrid, quantize, quantizeInto, QuantizerRangeError } from '../src/core/quantizer.ts';
 import { holds, findCounterexample, RUNS, scaledRuns } from './config.ts';
-import { nonBinaryGridParamsArb } from './oracle.ts';
+import { gridParamsArb, inputArb, inRange, modeArb, nonBinaryGridParamsArb } from './oracle.ts';
 import {
   boundProperty,
   coreQuantizer,
@@ -37,6 +38,27 @@ describe('§1 quantizer bounds (exact oracle)', () => {
 
   it('§1 beyond the exact range (|Q·x| ≥ 2^53) quantize throws QuantizerRangeError; inside it, never', () => {
     holds(rangeProperty(coreQuantizer), RUNS * 2);
+  });
+
+  it('§1 the vector form quantizeInto equals the scalar quantizer element by element and counts the non-zero outputs (in place and out of place, with offsets)', () => {
+    const vectorCase = gridParamsArb.chain((params) => {
+      const grid = makeGrid(params.eta, params.base, params.p);
+      const x = inputArb(grid, ['inRange', 'subnormal', 'boundary', 'tie', 'rangeEdge']).filter((v) => inRange(v, grid));
+      return fc.record({ params: fc.constant(params), values: fc.array(x, { minLength: 1, maxLength: 40 }), offset: fc.integer({ min: 0, max: 3 }), inPlace: fc.boolean() });
+    });
+    holds(
+      fc.property(vectorCase, modeArb, ({ params, values, offset, inPlace }, mode) => {
+        const grid = makeGrid(params.eta, params.base, params.p);
+        const src = new Float64Array(values.length + offset);
+        src.set(values, offset);
+        const dst = inPlace ? src : new Float64Array(values.length + 1);
+        const nonZero = quantizeInto(src, offset, dst, inPlace ? offset : 1, values.length, grid, mode);
+        const expected = values.map((v) => quantize(v, grid, mode));
+        const got = Array.from(dst.subarray(inPlace ? offset : 1, (inPlace ? offset : 1) + values.length));
+        return got.every((v, i) => Object.is(v, expected[i] + 0)) && nonZero === expected.filter((v) => v !== 0).length;
+      }),
+      RUNS * 2,
+    );
   });
 
   it('§1 non-finite inputs throw QuantizerRangeError', () => {
