@@ -92,10 +92,22 @@ describe('each rule catches its defect, on the right line', () => {
     const flagged = result.violations.map((v) => [v.line, v.rule, v.message.includes('sum to 0')]);
     expect(flagged).toEqual([
       [3, 'b2a-all-zero', true], // cancelling step: p 4 → 6
-      [4, 'b2a-all-zero', false], // p 6 → 7 although Q_6(h) = (0, 0.015625) is not zero
+      [4, 'b2a-all-zero', true], // p 6 → 7 although Q_6(h) = (0, 0.015625) is not zero; the hint names line 3's cancelling hq
       [4, 'b2a-missed', false], // and the applied step is all zero at p < p_max
     ]);
     expect(result.summary.find((s) => s.rule === 'b2a-all-zero')!.checked).toBe(4);
+  });
+
+  it('b2a-all-zero: a raise right after a step whose hq cancels names that step (a sum test run after the step)', () => {
+    const header = JSON.parse(good[0]);
+    const lines = [
+      JSON.stringify({ ...header, p0: 4, b2b: false }),
+      JSON.stringify({ t: 0, p: 4, h: [0.5, -0.5], hq: [0.5, -0.5], w: [0.5, -0.5] }),
+      JSON.stringify({ t: 1, p: 5, h: [0.25, 0.5], hq: [0.25, 0.5], w: [0.75, 0] }),
+    ];
+    const [violation] = checkText(joinLines(lines)).violations;
+    expect([violation.line, violation.rule]).toEqual([3, 'b2a-all-zero']);
+    expect(violation.message).toMatch(/previous step's hq \(line 2, p = 4\) has 2 non-zero components that sum to 0/);
   });
 
   it('b2a-all-zero: with B.2a off any rise beyond the B.2b bound is flagged', () => {
