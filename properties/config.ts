@@ -36,7 +36,7 @@ export function fcParams<T>(numRuns = RUNS): fc.Parameters<T> {
 }
 
 /** Run a property that must hold: on failure fast-check throws with seed, path and counterexample. */
-export function holds<Ts>(property: fc.IRawProperty<Ts>, numRuns = RUNS): void {
+export function holds<Ts>(property: fc.IProperty<Ts>, numRuns = RUNS): void {
   fc.assert(property, fcParams<Ts>(numRuns));
 }
 
@@ -53,7 +53,7 @@ function shortPath(path: string | null): string {
  */
 export function findCounterexample<Ts>(
   label: string,
-  property: fc.IRawProperty<Ts>,
+  property: fc.IProperty<Ts>,
   numRuns = RUNS,
 ): { failed: boolean; counterexample: Ts | null; shrunk: string; numRuns: number; numShrinks: number } {
   const details = fc.check(property, fcParams<Ts>(numRuns));
