@@ -75,7 +75,7 @@ export interface SweepHooks {
   onEpoch?: (name: string, record: EpochRecord) => void;
 }
 
-/** Run (or resume) every cell of the plan in order: optimizer, then lr, then seed. */
+/** Run (or resume) every cell of the plan: seed, then optimizer, then learning rate. */
 export async function runSweep(plan: SweepPlan, backend: string, runsDir = DEFAULT_RUNS_DIR, dataDir = DEFAULT_CACHE_DIR, hooks: SweepHooks = {}): Promise<CellResult[]> {
   const dir = runDirectory(runsDir, plan.run);
   const manifestPath = join(dir, 'manifest.json');
@@ -91,7 +91,9 @@ export async function runSweep(plan: SweepPlan, backend: string, runsDir = DEFAU
   const data = loadCifar10(dataDir);
   const train = prefix(data.train, plan.trainSubset);
   const test = prefix(data.test, plan.testSubset);
-  const cells = plan.optimizers.flatMap((optimizer) => plan.lrs.flatMap((lr) => plan.seeds.map((seed) => ({ optimizer, lr, seed }))));
+  // Seed-major: every cell gets its first seed before any gets its second, so a sweep stopped
+  // early still covers the whole grid.
+  const cells = plan.seeds.flatMap((seed) => plan.optimizers.flatMap((optimizer) => plan.lrs.map((lr) => ({ optimizer, lr, seed }))));
   const results: CellResult[] = [];
   for (const [index, { optimizer, lr, seed }] of cells.entries()) {
     const name = cellName(optimizer, lr, seed);
