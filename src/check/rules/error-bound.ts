@@ -26,10 +26,12 @@ export const errorBound: RuleDefinition = {
       for (let i = 0; i < h.length; i++) {
         const error = mode === 'round' ? hq[i] - h[i] : h[i] - hq[i];
         const tolerance = relative * Math.max(Math.abs(h[i]), Math.abs(hq[i]), cell);
-        const strictLow = mode === 'round';
-        const below = strictLow ? error <= low * cell - tolerance : error < low * cell - tolerance;
-        const above = mode === 'round' ? error > high * cell + tolerance : error >= high * cell + tolerance;
-        if (below || above) {
+        // round: (−½, ½] cell; floor: [0, 1) cell; each widened by the tolerance.
+        const outside =
+          mode === 'round'
+            ? error <= low * cell - tolerance || error > high * cell + tolerance
+            : error < low * cell - tolerance || error >= high * cell + tolerance;
+        if (outside) {
           wrong += 1;
           if (first < 0) {
             first = i;
