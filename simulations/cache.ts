@@ -13,7 +13,7 @@ import { writeFileAtomic } from './report/write.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Source files whose content decides a cell's numbers: the core and the simulation drivers. */
+/** Source files whose content decides a cell's numbers: the core and the simulation drivers (not tests, studies, rendering). */
 function computingSources(): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -21,7 +21,7 @@ function computingSources(): string[] {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
         if (!['report', 'studies'].includes(name)) walk(path);
-      } else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.startsWith('_')) {
+      } else if (name.endsWith('.ts') && !name.includes('test') && !name.startsWith('_')) {
         files.push(path);
       }
     }

@@ -1,15 +1,15 @@
-/** Vega-Lite → Vega → SVG (view.toSVG, no canvas) → PNG (@resvg/resvg-js with the system fonts). */
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-
+/**
+ * Vega-Lite → Vega → SVG (view.toSVG, no canvas) → PNG (@resvg/resvg-js with the system fonts).
+ * The libraries load on first use, so commands that fail early (bad input) start fast.
+ */
 export interface RenderedFigure {
   readonly svg: string;
   readonly png: Uint8Array;
 }
 
 export async function renderFigure(spec: Record<string, unknown>): Promise<RenderedFigure> {
-  const compiled = compile({ background: 'white', ...spec } as TopLevelSpec).spec;
+  const [vega, vegaLite, { Resvg }] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+  const compiled = vegaLite.compile({ background: 'white', ...spec } as Parameters<typeof vegaLite.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -47,7 +47,8 @@ function methodSection(cells: readonly CellConfig[]): string {
     '',
     `- Budget: every run of every optimizer gets the same number of evaluations (${steps}) on the same problem; ${runs} runs per cell. ` +
       'Gradient methods spend one gradient evaluation per step; simulated annealing spends one function evaluation per step, counted against the same budget.',
-    '- Starts: uniform in the objective\'s box, the same points for every optimizer on a problem; quantized optimizers snap them to their initial grid (core snapToGrid).',
+    '- Starts: uniform in the objective\'s box, the same points for every optimizer on a problem; quantized optimizers snap them to their initial grid (core snapToGrid): ' +
+      'cells of 2^-p for fixed p, and for the proposed methods the reference p_0 = 0, i.e. the integers, which moves starts by up to 1/2 (on Rastrigin the integers lie next to local minima).',
     `- Hits: δ-hit = final iterate within δ = ${num(first.delta)} of a global minimiser (core distanceToMinimiser); ε-hit = final f − f* < ε = ${num(first.epsilon)}. ` +
       'Rates carry 95% Wilson intervals (core wilsonInterval). Hitting times are first checkpoints (about ten per decade of evaluations) at which f − f* fell below a target ' +
       `(${first.targets.map((t) => num(t)).join(', ')}); ECDF and ERT by core hittingEcdf / expectedRunningTime.`,

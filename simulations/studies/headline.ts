@@ -72,6 +72,10 @@ export const headline: Study = {
         .filter((r) => problemKey(r.cell.problem) === problemKey(problem))
         .sort((a, b) => b.result.final.rateDelta.estimate - a.result.final.rateDelta.estimate);
       const best = ranked[0];
+      if (best.result.final.hitsDelta === 0) {
+        sentences.push(`On ${problemLabel(best.cell)} no run of any optimizer ended within δ of a global minimiser.`);
+        continue;
+      }
       const tied = ranked.filter((r) => r.result.final.rateDelta.upper >= best.result.final.rateDelta.lower);
       sentences.push(
         `On ${problemLabel(best.cell)} the highest δ-hit rate is ${rate(best.result.final.rateDelta)} (${best.cell.optimizer}); ` +

@@ -1,0 +1,28 @@
+/** Issue 3, determinism: a small study regenerated from its seed is byte-identical, for 1 or 2 worker threads. */
+import { describe, expect, it } from 'vitest';
+import { runReport } from './report.ts';
+import { SMALL, snapshot, tempDir } from './test-helpers.ts';
+
+describe('report determinism', () => {
+  it('the same seed gives byte-identical report.md and results.json in-process, on 1 and on 2 worker threads', async () => {
+    const dirs = [tempDir('det0'), tempDir('det1'), tempDir('det2')];
+    const runs = await Promise.all([0, 1, 2].map((workers, i) => runReport({ ...SMALL, workers, outDir: dirs[i], cacheDir: null })));
+    const [inProcess, oneWorker, twoWorkers] = dirs.map((d) => snapshot(d));
+    expect(Object.keys(inProcess)).toEqual(['report.md', 'results.json']);
+    expect(oneWorker).toEqual(inProcess);
+    expect(twoWorkers).toEqual(inProcess);
+    expect(runs.map((r) => r[0].execution.computed)).toEqual([12, 12, 12]);
+    // The report is about the runs it says it ran.
+    const results = JSON.parse(inProcess['results.json']);
+    expect(results.cells).toHaveLength(12);
+    for (const cell of results.cells) expect(cell.result.evaluationsPerRun).toBe(400);
+  });
+
+  it('a different seed changes the numbers (the comparison above can fail)', async () => {
+    const [a, b] = [tempDir('seedA'), tempDir('seedB')];
+    await runReport({ ...SMALL, workers: 0, outDir: a, cacheDir: null, optimizers: ['sa'] });
+    await runReport({ ...SMALL, workers: 0, outDir: b, cacheDir: null, optimizers: ['sa'], seed: 12345 });
+    const parse = (dir: string) => JSON.parse(snapshot(dir)['results.json']).cells.map((c: { result: unknown }) => c.result);
+    expect(parse(a)).not.toEqual(parse(b));
+  });
+});

@@ -1,0 +1,78 @@
+/** Issue 3, drivers: one budget, shared starts, quantized iterates on their grids, metrics that can fail. */
+import { describe, expect, it } from 'vitest';
+import { createObjective } from '../src/core/objectives/index.ts';
+import { makeGrid } from '../src/core/quantizer.ts';
+import { problemHyper } from './hyper.ts';
+import { checkpointsFor } from './metrics.ts';
+import { createOptimizer } from './optimizers/index.ts';
+import { Population, studySeeds } from './population.ts';
+import { OPTIMIZER_NAMES, specFor } from './roster.ts';
+import { runCell } from './runner.ts';
+import { HORIZONS } from './studies/theorem.ts';
+
+const problem = { objective: 'six-hump-camel', dims: 2 };
+
+function population(cellIndex: number, runs = 16) {
+  return new Population(createObjective(problem.objective, problem.dims), runs, studySeeds(5, 0, cellIndex));
+}
+
+describe('simulation drivers', () => {
+  it('every optimizer spends exactly one evaluation per run per step', () => {
+    const hyper = problemHyper(problem);
+    for (const [i, name] of OPTIMIZER_NAMES.entries()) {
+      const pop = population(i);
+      const optimizer = createOptimizer(specFor(name, { ...hyper, steps: 50 }), pop);
+      for (let t = 0; t < 50; t++) optimizer.step(t);
+      expect(pop.evaluations, name).toBe(50);
+    }
+  });
+
+  it('starts are shared by all optimizers on a problem (common random numbers) and differ across runs', () => {
+    const a = population(0);
+    const b = population(7);
+    expect(a.w).toEqual(b.w);
+    expect(a.w.subarray(0, 2)).not.toEqual(a.w.subarray(2, 4));
+    const o = createObjective(problem.objective, problem.dims);
+    for (const x of a.w) expect(x >= o.lower && x <= o.upper).toBe(true);
+  });
+
+  it('quantized iterates stay on the grid of their run\'s index (eq. 5 from a snapped start)', () => {
+    const hyper = problemHyper(problem);
+    for (const name of ['qsgd-p8', 'qsgd-lgv', 'qtadam-ref']) {
+      const pop = population(1);
+      const optimizer = createOptimizer(specFor(name, { ...hyper, steps: 300 }), pop);
+      let offGrid = 0;
+      for (let t = 0; t < 300; t++) {
+        optimizer.step(t);
+        const scheduler = optimizer.scheduler!;
+        for (let r = 0; r < pop.runs; r++) {
+          const Q = makeGrid(1, 2, scheduler.p[r]).Q;
+          for (let i = 0; i < pop.dims; i++) if (!Number.isInteger(pop.w[r * 2 + i] * Q)) offGrid++;
+        }
+      }
+      expect(offGrid, name).toBe(0);
+    }
+  });
+
+  it('hit metrics see the difference between a converging and a non-moving optimizer', () => {
+    const base = {
+      study: 't', index: 0, problemIndex: 0, problem: { objective: 'double-well', dims: 1 }, runs: 40, steps: 2000,
+      seed: 3, delta: 0.1, epsilon: 0.01, targets: [1, 0.01], labels: {},
+    };
+    const gd = runCell({ ...base, optimizer: 'gd', spec: { kind: 'gd', lambda: 2 ** -6 } });
+    // From uniform starts on [−2, 2], GD ends in the global well for the starts left of the barrier top (≈ 0.06).
+    expect(gd.final.hitsDelta).toBeGreaterThan(10);
+    expect(gd.final.hitsDelta).toBeLessThan(30);
+    expect(gd.final.hitsEpsilon).toBe(gd.final.hitsDelta);
+    // λ so small that nothing moves: (almost) no start is within δ of −1.
+    const frozen = runCell({ ...base, optimizer: 'gd', spec: { kind: 'gd', lambda: 1e-12 } });
+    expect(frozen.final.hitsDelta).toBeLessThan(5);
+    expect(frozen.targets[1].ert).toBeNull();
+    expect(gd.targets[1].ert).toBeGreaterThan(0);
+  });
+
+  it('the theorem study horizons are checkpoints of a 10^5-step run', () => {
+    const points = checkpointsFor(100_000);
+    for (const h of HORIZONS) expect(points).toContain(h);
+  });
+});
