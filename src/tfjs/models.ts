@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, fillNormal } from '../core/rng.ts';
 import { IMAGE_SIZE, NUM_CLASSES } from './data.ts';
 
-export const MODEL_NAMES = ['resnet32', 'resnet20', 'resnet8', 'mlp'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+export { MODEL_NAMES, type ModelName } from './names.ts';
+import type { ModelName } from './names.ts';
 
 /** n of ResNet-(6n+2) per model name. */
 export const RESNET_DEPTH_N: Record<Exclude<ModelName, 'mlp'>, number> = { resnet32: 5, resnet20: 3, resnet8: 1 };

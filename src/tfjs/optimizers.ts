@@ -26,44 +26,10 @@ import {
   type StepScratch,
 } from '../core/learning.ts';
 import type { QuantMode } from '../core/quantizer.ts';
-import {
-  REFERENCE_SCHEDULE,
-  Scheduler,
-  kappaFor,
-  type AlgorithmSwitches,
-  type KappaChoice,
-  type ScheduleParams,
-  type TimeUnit,
-} from '../core/schedule.ts';
+import { Scheduler, kappaFor, type ScheduleParams } from '../core/schedule.ts';
+import { DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
 
-export const OPTIMIZER_NAMES = ['qsgd', 'qtadam', 'sgd', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-
-/** How QSGD / QtADAM quantize (SPEC §6, §7). */
-export interface QuantizationConfig {
-  readonly mode: QuantMode;
-  /** Hyperparameters of the schedule; κ chosen by `kappa`. */
-  readonly schedule: Omit<ScheduleParams, 'kappa'>;
-  readonly kappa: KappaChoice;
-  readonly switches: AlgorithmSwitches;
-  readonly timeUnit: TimeUnit;
-  /** One global index over all tensors (the reference) or one index per tensor. */
-  readonly perTensor: boolean;
-}
-
-/**
- * Defaults: the reference's round mode and hyperparameters (b = 2, η = 1, C = 1e−6, β = 20,
- * κ = 64/24, p_0 = 0, p_max = 32), one global index, B.2a and B.2b on, and the scheduler clock
- * ticking per epoch as the paper says (the reference ticks per step: --time-unit step).
- */
-export const DEFAULT_QUANTIZATION: QuantizationConfig = Object.freeze({
-  mode: 'round',
-  schedule: { base: REFERENCE_SCHEDULE.base, eta: REFERENCE_SCHEDULE.eta, C: REFERENCE_SCHEDULE.C, beta: REFERENCE_SCHEDULE.beta, p0: REFERENCE_SCHEDULE.p0, pMax: REFERENCE_SCHEDULE.pMax },
-  kappa: 'reference',
-  switches: { avoidVanishing: true, bound: true },
-  timeUnit: 'epoch',
-  perTensor: false,
-});
+export { OPTIMIZER_NAMES, DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
 
 /** Counters since the last reset (for the per-epoch log). */
 export interface StepStats {

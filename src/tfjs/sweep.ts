@@ -5,14 +5,15 @@
  * interrupted one from its last checkpoint.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
 import type { ModelName } from './models.ts';
 import type { OptimizerName, QuantizationConfig } from './optimizers.ts';
 import { atomicWriteFile, readLog, trainRun, type EpochRecord, type RunConfig } from './train.ts';
 import type { AdamHyper } from '../core/learning.ts';
 
-export const DEFAULT_RUNS_DIR = resolve('.cache/cifar10-runs');
+export { DEFAULT_RUNS_DIR } from './names.ts';
+import { DEFAULT_RUNS_DIR } from './names.ts';
 
 export interface SweepPlan {
   readonly run: string;

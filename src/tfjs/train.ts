@@ -28,7 +28,8 @@ export interface RunConfig {
   readonly adam: AdamHyper;
 }
 
-export const DEFAULT_BATCH = 128;
+export { DEFAULT_BATCH } from './names.ts';
+import { DEFAULT_BATCH } from './names.ts';
 
 /** One line of the per-epoch JSONL log. */
 export interface EpochRecord {

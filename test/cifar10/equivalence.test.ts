@@ -52,7 +52,8 @@ interface Harness {
 
 /** N steps of the optimizer on a 4-3-2 network and of the reference on the same gradients. */
 function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: number) => Direction, steps: number, seed = 7): Harness {
-  return tf.tidy(() => {
+  let result!: Harness;
+  tf.tidy(() => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' }), tf.layers.dense({ units: 2 })] });
     const rng = createRng(seed);
     model.setWeights(model.weights.map((w) => tf.tensor(Float32Array.from(fillNormal(rng, new Float64Array(w.shape.reduce((a, b) => (a as number) * (b as number), 1) as number), 0.5)), w.shape as number[])));
@@ -87,7 +88,7 @@ function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: num
     }
     const values = new Float32Array(total);
     variables.forEach((v, i) => values.set(v.dataSync() as Float32Array, offsets[i]));
-    const result = {
+    result = {
       master: Float64Array.from(optimizer.master),
       reference,
       variables: values,
@@ -96,8 +97,8 @@ function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: num
       referenceP: indices.map((i) => i.p),
     };
     optimizer.dispose();
-    return result;
   });
+  return result;
 }
 
 const stepClock: QuantizationConfig = { ...DEFAULT_QUANTIZATION, timeUnit: 'step' };

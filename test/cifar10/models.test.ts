@@ -62,7 +62,7 @@ describe('ResNet-(6n+2) with option-A shortcuts', () => {
     const kernel = (m: tf.LayersModel, name: string) => m.weights.find((w) => w.originalName === name)!.read().dataSync();
     expect(Array.from(kernel(a, 'stage3_block1_conv2/kernel'))).toEqual(Array.from(kernel(b, 'stage3_block1_conv2/kernel')));
     const k = kernel(a, 'stage3_block1_conv2/kernel');
-    const variance = k.reduce((s, v) => s + v * v, 0) / k.length;
+    const variance = Array.from(k).reduce((s, v) => s + v * v, 0) / k.length;
     expect(Math.sqrt(variance)).toBeCloseTo(Math.sqrt(2 / (9 * 64)), 2);
     a.dispose();
     b.dispose();

@@ -7,10 +7,8 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
-import { MODEL_NAMES, type ModelName } from '../../tfjs/models.ts';
-import { DEFAULT_QUANTIZATION, OPTIMIZER_NAMES, type OptimizerName } from '../../tfjs/optimizers.ts';
-import { DEFAULT_RUNS_DIR, lrLabel, runSweep, stepsPerEpoch, type SweepPlan } from '../../tfjs/sweep.ts';
-import { DEFAULT_BATCH } from '../../tfjs/train.ts';
+import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, DEFAULT_RUNS_DIR, MODEL_NAMES, OPTIMIZER_NAMES, type ModelName, type OptimizerName } from '../../tfjs/names.ts';
+import type { SweepPlan } from '../../tfjs/sweep.ts';
 import { Cifar10DataError, DEFAULT_CACHE_DIR, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
 import { ADAM_DEFAULTS } from '../../core/learning.ts';
 import { QUANT_MODES, type QuantMode } from '../../core/quantizer.ts';
@@ -118,7 +116,9 @@ export function register(program: Command): void {
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
+      // tfjs loads only here, so other qle commands (and --help) start without it.
       const { loadTf } = await import('../../tfjs/backend.ts');
+      const { lrLabel, runSweep, stepsPerEpoch } = await import('../../tfjs/sweep.ts');
       const { backend } = await loadTf();
       const totalSteps = plan.optimizers.length * plan.lrs.length * plan.seeds.length * plan.epochs * stepsPerEpoch(plan);
       const tty = Boolean(process.stderr.isTTY);

