@@ -26,3 +26,18 @@ describe('report determinism', () => {
     expect(parse(a)).not.toEqual(parse(b));
   });
 });
+
+describe('results.json schema', () => {
+  it('a generated results.json validates against simulations/results.schema.json, and a damaged one does not', async () => {
+    const { Ajv } = await import('ajv');
+    const { readFileSync } = await import('node:fs');
+    const schema = JSON.parse(readFileSync(new URL('./results.schema.json', import.meta.url), 'utf8'));
+    const validate = new Ajv({ strict: false }).compile(schema);
+    const dir = tempDir('schema');
+    await runReport({ ...SMALL, optimizers: ['gd', 'qsgd-lgv', 'sa'], workers: 0, outDir: dir, cacheDir: null });
+    const document = JSON.parse(snapshot(dir)['results.json']);
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    document.cells[0].result.final.rateDelta.upper = 1.5;
+    expect(validate(document)).toBe(false);
+  });
+});

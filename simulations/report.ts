@@ -106,6 +106,7 @@ export async function runReport(request: ReportRequest): Promise<StudyRun[]> {
       log(`${name}: no cells match the filters; skipped`);
       continue;
     }
+    const cpuBefore = process.cpuUsage();
     const execution = await executeCells(cells, {
       workers: request.workers ?? 2,
       cache,
@@ -125,9 +126,13 @@ export async function runReport(request: ReportRequest): Promise<StudyRun[]> {
       { figures: request.figures },
     );
     const seconds = execution.milliseconds / 1000;
+    // CPU time of the whole process, worker threads included (getrusage).
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     log(
-      `${name}: ${cells.length} cells (${execution.cached} from cache, ${execution.computed} computed) in ${seconds.toFixed(1)} s` +
-        (execution.computed ? `, ${(execution.particleSteps / seconds / 1e6).toFixed(2)} M particle-steps/s` : '') +
+      `${name}: ${cells.length} cells (${execution.cached} from cache, ${execution.computed} computed) in ${seconds.toFixed(1)} s wall, ` +
+        `${cpuSeconds.toFixed(1)} s CPU` +
+        (execution.computed ? `, ${(execution.particleSteps / seconds / 1e6).toFixed(2)} M particle-steps/s wall` : '') +
         ` → ${request.outDir ?? 'reports'}/${name}/report.md`,
     );
     runs.push({ study: name, cells: cells.length, execution, files });
