@@ -32,8 +32,9 @@ const halfNoiseStep: Stepper = (objective, w, gradient, runs, dt, temperature, r
  *     100 steps = s 0.1 apart are correlated within a chain; ≥ 20 effective per chain);
  *   - Euler–Maruyama's O(dt) bias of the stationary law and the midpoint rule of the Gibbs cell
  *     masses (cells of width 0.11): each ~1e−3;
- * so the threshold TV < 0.035 leaves room for a bad seed, while the half-noise variant (Gibbs at
- * T/2) sits at TV ≈ 0.15. Measured at the default seed: TV ≈ 0.01.
+ * Measured at T = 1 (the slowest mixing of the range) over 12 seeds: mean TV 0.0115, max 0.016;
+ * the largest seen in a deep run (QLE_RUNS=10000) was 0.025. The threshold TV < 0.04 leaves room
+ * for a bad seed, while the half-noise variant (Gibbs at T/2) sits at TV ≈ 0.11–0.15.
  */
 const CHAINS = 1000;
 const DT = 1e-3;
@@ -41,7 +42,7 @@ const BURN_IN = 5000;
 const RECORD = 5000;
 const EVERY = 100;
 const CELLS = 40;
-const TV_THRESHOLD = 0.035;
+const TV_THRESHOLD = 0.04;
 
 function longRunTv(step: Stepper, objective: Objective, temperature: number, rng: Rng): number {
   const w = new Float64Array(CHAINS);
