@@ -149,7 +149,7 @@ const deadZoneCase = fc.record({
 
 describe('§3 learning equation: iterates on the grid', () => {
   it('§3 with w_0 on G_{p(0)} and p non-decreasing, every iterate w_t lies exactly on G_{p(t)} (any switches, binary and non-binary grids)', () => {
-    holds(onGridProperty(coreStep), RUNS);
+    holds(onGridProperty(coreStep), RUNS * 2);
   });
 
   it('§3 the grid property CATCHES a learning step that does not quantize', () => {
@@ -158,7 +158,7 @@ describe('§3 learning equation: iterates on the grid', () => {
   });
 
   it('§3 for steps given in advance, |w^Q_t − w_t| ≤ Σ_{s<t} 1/(2Q_{p(s)}) in round mode (Σ 1/Q_{p(s)} in floor mode), in exact arithmetic', () => {
-    holds(deviationProperty(coreStep), RUNS);
+    holds(deviationProperty(coreStep), RUNS * 2);
   });
 
   it('§3 the accumulated-half-cells bound CATCHES a step quantized on the coarser grid G_{p−1}', () => {
