@@ -159,7 +159,19 @@ function stepRuns(
   if (step.length < n) throw new RangeError(`step scratch holds ${step.length} values, the step needs ${n} (runs × dims)`);
   for (let i = 0; i < n; i++) step[i] = -lambda * h[offset + i];
   const sharedGrid = scheduler.grid(firstIndex);
-  quantizeInto(step, 0, dq, 0, n, sharedGrid, mode);
+  const nonZeroTotal = quantizeInto(step, 0, dq, 0, n, sharedGrid, mode);
+  if (sharedGrid.binary && (nonZeroTotal === n || nonZeroTotal === 0) && sameIndex(scheduler.p, firstIndex, runs)) {
+    // Every run on one binary grid and the vanishing test decided for all at once: no run has a
+    // zero component (none vanished), or all are zero and B.2a cannot raise the shared index.
+    // The per-run bookkeeping below would reach the same state; this skips its loops.
+    const allVanished = nonZeroTotal === 0;
+    if (!allVanished || !scheduler.mayRaise(firstIndex)) {
+      scheduler.vanished.fill(allVanished ? 1 : 0, firstIndex, firstIndex + runs);
+      scheduler.raisedByVanishing.fill(0, firstIndex, firstIndex + runs);
+      if (!allVanished) for (let i = 0; i < n; i++) w[offset + i] += dq[i];
+      return allVanished ? runs : 0;
+    }
+  }
   let vanishedRuns = 0;
   for (let r = 0; r < runs; r++) {
     const index = firstIndex + r;
@@ -193,6 +205,13 @@ function stepRuns(
     }
   }
   return vanishedRuns;
+}
+
+/** True when indices[first … first+count) are all equal. */
+function sameIndex(indices: Int32Array, first: number, count: number): boolean {
+  const p = indices[first];
+  for (let i = first + 1; i < first + count; i++) if (indices[i] !== p) return false;
+  return true;
 }
 
 /** Put weights on the grid G_p of the scheduler's index (round mode), so eq. 5 keeps them there. */
