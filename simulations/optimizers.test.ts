@@ -1,7 +1,10 @@
 /** Issue 3, drivers: one budget, shared starts, quantized iterates on their grids, metrics that can fail. */
 import { describe, expect, it } from 'vitest';
 import { createObjective } from '../src/core/objectives/index.ts';
-import { makeGrid } from '../src/core/quantizer.ts';
+import { makeStepScratch, quantizedPopulationStep } from '../src/core/learning.ts';
+import { makeGrid, quantizeVector } from '../src/core/quantizer.ts';
+import { createRng } from '../src/core/rng.ts';
+import { REFERENCE_SCHEDULE, Scheduler } from '../src/core/schedule.ts';
 import { problemHyper } from './hyper.ts';
 import { checkpointsFor } from './metrics.ts';
 import { createOptimizer } from './optimizers/index.ts';
@@ -69,6 +72,47 @@ describe('simulation drivers', () => {
     expect(frozen.final.hitsDelta).toBeLessThan(5);
     expect(frozen.targets[1].ert).toBeNull();
     expect(gd.targets[1].ert).toBeGreaterThan(0);
+  });
+
+  it('a population step equals the same runs stepped one by one (the core fast path agrees with the per-run path)', () => {
+    const runs = 24;
+    const dims = 2;
+    const params = { ...REFERENCE_SCHEDULE, kappa: 1, C: 1e-3, p0: 0, pMax: 12 };
+    const rng = createRng(11);
+    const population = new Scheduler(params, { avoidVanishing: true, bound: true }, 'step', runs);
+    const single = Array.from({ length: runs }, () => new Scheduler(params, { avoidVanishing: true, bound: true }, 'step', 1));
+    const w = new Float64Array(runs * dims);
+    const wSingle = new Float64Array(runs * dims);
+    const scratch = makeStepScratch(runs * dims);
+    const h = new Float64Array(runs * dims);
+    for (let t = 0; t < 400; t++) {
+      // Directions from tiny (vanishing at every index) to large, sometimes shared by all runs.
+      const scale = 10 ** (-12 + 12 * rng.uniform());
+      const shared = rng.uniform() < 0.3;
+      for (let i = 0; i < h.length; i++) h[i] = shared && i >= dims ? h[i % dims] : scale * rng.normal();
+      const before = Float64Array.from(w);
+      const pBefore = Array.from(population.p);
+      const vanished = quantizedPopulationStep(w, h, runs, dims, 2 ** -4, 'round', population, scratch);
+      // Eq. 5 against the quantizer itself: w gained Q_p(−λh) at the index the step ended with, and
+      // a run vanished iff its step was all zero at the index it started with.
+      for (let r = 0; r < runs; r++) {
+        const d = Float64Array.from(h.subarray(r * dims, (r + 1) * dims), (x) => -(2 ** -4) * x);
+        const expected = quantizeVector(d, makeGrid(1, 2, population.p[r]), 'round');
+        for (let i = 0; i < dims; i++) expect(w[r * dims + i]).toBe(before[r * dims + i] + expected[i]);
+        const atStart = quantizeVector(d, makeGrid(1, 2, pBefore[r]), 'round');
+        expect(population.vanished[r]).toBe(atStart.every((x) => x === 0) ? 1 : 0);
+      }
+      population.afterStep();
+      let vanishedSingle = 0;
+      for (let r = 0; r < runs; r++) {
+        vanishedSingle += quantizedPopulationStep(wSingle.subarray(r * dims), h.subarray(r * dims), 1, dims, 2 ** -4, 'round', single[r], scratch);
+        single[r].afterStep();
+      }
+      expect(vanished).toBe(vanishedSingle);
+      expect(w).toEqual(wSingle);
+      expect(Array.from(population.p)).toEqual(single.map((s) => s.p[0]));
+      expect(Array.from(population.vanished)).toEqual(single.map((s) => s.vanished[0]));
+    }
   });
 
   it('the theorem study horizons are checkpoints of a 10^5-step run', () => {
