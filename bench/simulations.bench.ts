@@ -50,15 +50,16 @@ function best(times: number, f: () => number): number {
 
 const rate = (particleSteps: number, seconds: number) => `${(particleSteps / seconds / 1e6).toFixed(2)} M particle-steps/s`;
 const runs0 = Math.max(64, Math.round(1024 * SCALE));
-const steps0 = Math.max(200, Math.round(2000 * SCALE));
+const steps0 = Math.max(200, Math.round(5000 * SCALE));
 
-console.log(`# simulations benchmark (node ${process.version}, one thread, CPU time, best of 3)`);
+console.log(`# simulations benchmark (node ${process.version}, one thread, CPU time, best of 5 after a warm-up)`);
 console.log('\n## QSGD (proposed, Langevin κ) on 2-D Rastrigin');
-const headline = best(3, () => timeSteps('qsgd-lgv', 'rastrigin', 2, runs0, steps0));
+timeSteps('qsgd-lgv', 'rastrigin', 2, runs0, steps0); // warm-up: JIT, hyperparameter rules
+const headline = best(5, () => timeSteps('qsgd-lgv', 'rastrigin', 2, runs0, steps0));
 console.log(`optimizer steps only, ${runs0} runs × ${steps0} steps: ${rate(runs0 * steps0, headline)} per core (CPU time; last repeat's wall clock: ${rate(runs0 * steps0, lastWall)})`);
-const reference = best(3, () => timeSteps('qsgd-ref', 'rastrigin', 2, runs0, steps0));
+const reference = best(5, () => timeSteps('qsgd-ref', 'rastrigin', 2, runs0, steps0));
 console.log(`qsgd-ref (reference κ, C): ${rate(runs0 * steps0, reference)}`);
-const gd = best(3, () => timeSteps('gd', 'rastrigin', 2, runs0, steps0));
+const gd = best(5, () => timeSteps('gd', 'rastrigin', 2, runs0, steps0));
 console.log(`gd for comparison: ${rate(runs0 * steps0, gd)}`);
 
 // With the runner's diagnostics (checkpoints, vanishing and annealing-bound counts).

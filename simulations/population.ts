@@ -98,19 +98,35 @@ export class Population {
    * λ·g would exceed DIVERGENCE_STEP, get g = 0 (and are frozen).
    */
   gradient(lambda: number): Float64Array {
-    const { objective, w, g, dims, low, high, diverged } = this;
-    const limit = DIVERGENCE_STEP / lambda;
-    for (let r = 0; r < this.runs; r++) {
+    const { objective, w, g, dims, runs, diverged } = this;
+    for (let r = 0; r < runs; r++) {
       const offset = r * dims;
-      if (diverged[r] === 0) {
-        objective.gradient(w, offset, g, offset);
-        // One pass checks the iterate (widened box, finite) and the step size (NaN fails both).
-        let ok = true;
-        for (let i = offset; i < offset + dims; i++) ok = ok && w[i] >= low && w[i] <= high && Math.abs(g[i]) <= limit;
-        if (ok) continue;
-        this.freeze(r);
+      if (diverged[r] === 0) objective.gradient(w, offset, g, offset);
+      else g.fill(0, offset, offset + dims);
+    }
+    // One flat pass over the population; only when something is off, find and freeze the runs.
+    const { low, high } = this;
+    const limit = DIVERGENCE_STEP / lambda;
+    let suspect = false;
+    for (let i = 0; i < runs * dims; i++) {
+      const x = w[i];
+      if (!(x >= low && x <= high && Math.abs(g[i]) <= limit)) {
+        suspect = true;
+        break;
       }
-      g.fill(0, offset, offset + dims);
+    }
+    if (suspect) {
+      for (let r = 0; r < runs; r++) {
+        if (diverged[r] === 1) continue;
+        for (let i = r * dims; i < (r + 1) * dims; i++) {
+          // Outside the widened box, non-finite, or a step |λg| beyond DIVERGENCE_STEP (NaN fails every test).
+          if (!(w[i] >= low && w[i] <= high && Math.abs(g[i]) <= limit)) {
+            this.freeze(r);
+            g.fill(0, r * dims, (r + 1) * dims);
+            break;
+          }
+        }
+      }
     }
     this.evaluations += 1;
     return g;
