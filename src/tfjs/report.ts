@@ -14,7 +14,7 @@ import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
 import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
 import type { OptimizerName } from './optimizers.ts';
 import { loadPaperTable1, paperCell, type PaperTable1 } from './paper-table1.ts';
-import { cellName, lrLabel, readSweep, runDirectory, type CellResult, type Manifest } from './sweep.ts';
+import { cellName, lrLabel, readSweep, reusedMarker, runDirectory, type CellResult, type Manifest } from './sweep.ts';
 import type { EpochRecord } from './train.ts';
 
 /** Table 1's column order. */
@@ -219,6 +219,10 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   }
   writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
+  const reused = cells.filter((c) => existsSync(reusedMarker(source, cellName(c.optimizer, c.lr, c.seed))));
+  const reusedNote = reused.length
+    ? ` ${reused.length} of the runs (${[...new Set(reused.map((c) => DISPLAY[c.optimizer]))].join(', ')}) were copied from run \`${manifest.reuseFrom}\`, where the identical configuration had finished; their compute time is counted here.`
+    : '';
   const records = cells.flatMap((c) => c.history);
   const computeSeconds = records.reduce((s, r) => s + r.seconds, 0);
   const imagesTrained = cells.reduce((s, c) => s + c.history.length * manifest.trainSubset, 0);
@@ -276,7 +280,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     `**Scale of this run.** ${modelDescription(manifest.model)}, trained on the first ${manifest.trainSubset.toLocaleString('en-US')} of the ${TRAIN_COUNT.toLocaleString('en-US')} CIFAR-10 training images and tested on the first ${manifest.testSubset.toLocaleString('en-US')} of the ${TEST_COUNT.toLocaleString('en-US')} test images; ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'}, batch ${manifest.batch}, ${manifest.shuffle ? 'shuffled' : 'unshuffled (as the reference)'}; ${manifest.optimizers.length} optimizers × ${manifest.lrs.length} learning rates × ${manifest.seeds.length} seeds = ${planned} runs (${finished} finished). ` +
       `The paper: ResNet-32, all 50,000/10,000 images, 100 epochs, 10 runs per cell, 9 learning rates.`,
     '',
-    `**Compute.** tfjs backend \`${manifest.backend}\`, one process on one core: ${minutes(computeSeconds)} of training and evaluation (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.`,
+    `**Compute.** tfjs backend \`${manifest.backend}\`, one process on one core: ${minutes(computeSeconds)} of training and evaluation (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
     '',
     `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: ${q.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
       `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, ${q.perTensor ? 'one index per tensor' : 'one global index over all tensors (as the reference)'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +

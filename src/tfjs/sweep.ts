@@ -4,11 +4,11 @@
  * JSONL log and a checkpoint. Running the same command again skips finished runs and resumes the
  * interrupted one from its last checkpoint.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
 import type { ModelName } from './models.ts';
-import type { OptimizerName, QuantizationConfig } from './optimizers.ts';
+import { DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
 import { atomicWriteFile, readLog, trainRun, type EpochRecord, type RunConfig } from './train.ts';
 import type { AdamHyper } from '../core/learning.ts';
 
@@ -28,6 +28,8 @@ export interface SweepPlan {
   readonly shuffle: boolean;
   readonly quantization: QuantizationConfig;
   readonly adam: AdamHyper;
+  /** Another run whose finished runs with an identical configuration are copied instead of retrained. */
+  readonly reuseFrom?: string;
 }
 
 export interface Manifest extends SweepPlan {
@@ -49,7 +51,10 @@ export function runDirectory(runsDir: string, run: string): string {
   return join(runsDir, run);
 }
 
+/** The configuration of one run. SGD and ADAM do not quantize: they get the default quantization
+ * settings whatever the plan says, so their runs are identical (and reusable) across plans. */
 export function configFor(plan: SweepPlan, optimizer: OptimizerName, lr: number, seed: number): RunConfig {
+  const quantized = optimizer === 'qsgd' || optimizer === 'qtadam';
   return {
     model: plan.model,
     optimizer,
@@ -58,9 +63,27 @@ export function configFor(plan: SweepPlan, optimizer: OptimizerName, lr: number,
     seed,
     batch: plan.batch,
     shuffle: plan.shuffle,
-    quantization: plan.quantization,
+    quantization: quantized ? plan.quantization : DEFAULT_QUANTIZATION,
     adam: plan.adam,
   };
+}
+
+/** Marker file recording that a run's files were copied from another run. */
+export const reusedMarker = (dir: string, name: string) => join(dir, `${name}.reused`);
+
+/** Copy a finished run with the same configuration from run `from`, if there is one. */
+function reuse(runsDir: string, from: string, dir: string, name: string, config: RunConfig): boolean {
+  const source = runDirectory(runsDir, from);
+  const checkpoint = join(source, `${name}.ckpt.json`);
+  const log = join(source, `${name}.jsonl`);
+  if (!existsSync(checkpoint) || !existsSync(log)) return false;
+  const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { config: RunConfig; history: EpochRecord[] };
+  const done = saved.history.length >= config.epochs || saved.history[saved.history.length - 1]?.diverged;
+  if (JSON.stringify(saved.config) !== JSON.stringify(config) || !done) return false;
+  copyFileSync(checkpoint, join(dir, `${name}.ckpt.json`));
+  copyFileSync(log, join(dir, `${name}.jsonl`));
+  atomicWriteFile(reusedMarker(dir, name), `${from}\n`);
+  return true;
 }
 
 export interface CellResult {
@@ -99,7 +122,9 @@ export async function runSweep(plan: SweepPlan, backend: string, runsDir = DEFAU
   for (const [index, { optimizer, lr, seed }] of cells.entries()) {
     const name = cellName(optimizer, lr, seed);
     hooks.onCellStart?.(name, index, cells.length);
-    const history = await trainRun(configFor(plan, optimizer, lr, seed), train, test, {
+    const config = configFor(plan, optimizer, lr, seed);
+    if (plan.reuseFrom && !existsSync(join(dir, `${name}.ckpt.json`))) reuse(runsDir, plan.reuseFrom, dir, name, config);
+    const history = await trainRun(config, train, test, {
       log: join(dir, `${name}.jsonl`),
       checkpoint: join(dir, `${name}.ckpt.json`),
     }, { onStep: hooks.onStep, onEpoch: (record) => hooks.onEpoch?.(name, record) });

@@ -43,6 +43,7 @@ interface Cifar10Options {
   adamEps: number;
   report: boolean;
   reportDir: string;
+  reuse?: string;
 }
 
 function list<T>(parse: (raw: string) => T): (raw: string, previous?: T[]) => T[] {
@@ -81,6 +82,7 @@ export function planFrom(options: Cifar10Options): SweepPlan {
       perTensor: Boolean(options.perTensor),
     },
     adam: { ...ADAM_DEFAULTS, eps: options.adamEps },
+    ...(options.reuse ? { reuseFrom: options.reuse } : {}),
   };
 }
 
@@ -112,6 +114,7 @@ export function register(program: Command): void {
     .option('--no-avoid-vanishing', 'switch B.2a off')
     .option('--per-tensor', 'one quantization index per tensor instead of one global index')
     .option('--adam-eps <E>', 'ADAM ε (paper 1e-8, reference 1e-6)', parseNumber('adam-eps', positive), ADAM_DEFAULTS.eps)
+    .option('--reuse <RUN>', 'copy finished runs with an identical configuration (e.g. the SGD/ADAM baselines) from run RUN instead of retraining them')
     .option('--no-report', 'do not render the report after training')
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
     .action(async (options: Cifar10Options) => {
