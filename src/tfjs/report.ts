@@ -7,6 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanVariance } from '../core/stats.ts';
+import { annealingMargin, kappaFor } from '../core/schedule.ts';
 import { renderFigure } from '../../simulations/report/figures.ts';
 import { table } from '../../simulations/report/format.ts';
 import { writeFileAtomic } from '../../simulations/report/write.ts';
@@ -46,6 +47,8 @@ export interface CellSummary {
   readonly vanishingFraction: number | null;
   readonly zeroUpdateFraction: number | null;
   readonly raises: number | null;
+  /** SPEC §5: T_q(t)·ln(t+2)/(C/b²) at the end of each run, with the index and time of its last step (≥ 1: the condition holds). */
+  readonly annealingMargin: number[] | null;
   readonly seconds: number;
 }
 
@@ -79,6 +82,7 @@ export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSum
         vanishingFraction: quantized ? mean(records.map((r) => r.vanishingFraction as number)) : null,
         zeroUpdateFraction: quantized ? mean(records.map((r) => r.zeroUpdateFraction as number)) : null,
         raises: quantized ? records.reduce((s, r) => s + (r.raises ?? 0), 0) / Math.max(1, done.length) : null,
+        annealingMargin: quantized ? finals.map((r) => endMargin(manifest, lr, r)) : null,
         seconds: runs.flatMap((c) => c.history).reduce((s, r) => s + r.seconds, 0),
       });
     }
@@ -86,8 +90,20 @@ export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSum
   return out;
 }
 
+/** The annealing margin of SPEC §5 for the index a run ended with, at the scheduler time of its last step. */
+function endMargin(manifest: Manifest, lr: number, record: EpochRecord): number {
+  const q = manifest.quantization;
+  const params = { ...q.schedule, kappa: kappaFor(q.kappa, lr) };
+  return annealingMargin(record.p as number, Math.max(0, (record.t as number) - 1), params);
+}
+
 const fmt = (s: Summary) => (s.n === 0 ? '—' : `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}`);
-const pct = (x: number | null) => (x === null || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
+/** Percent with one decimal, two when it would otherwise round to 100.0% or 0.0% without being it. */
+const pct = (x: number | null) => {
+  if (x === null || Number.isNaN(x)) return '—';
+  const digits = (x > 0.999 && x < 1) || (x > 0 && x < 0.001) ? 3 : 1;
+  return `${(100 * x).toFixed(digits)}%`;
+};
 
 export function modelDescription(model: ModelName): string {
   return model === 'mlp' ? `MLP 3072-${MLP_HIDDEN}-10 (ReLU)` : `ResNet-${6 * RESNET_DEPTH_N[model] + 2} (option A)`;
@@ -141,13 +157,22 @@ export function findings(manifest: Manifest, summaries: CellSummary[], paper: Pa
       );
     }
   }
-  for (const s of summaries) {
-    if (s.zeroUpdateFraction !== null && s.zeroUpdateFraction > 0.5) {
+  for (const optimizer of manifest.optimizers) {
+    const mostlyZero = summaries.filter((s) => s.optimizer === optimizer && s.zeroUpdateFraction !== null && s.zeroUpdateFraction > 0.5);
+    if (mostlyZero.length > 0) {
       shows.push(
-        `${DISPLAY[s.optimizer]} at λ = ${lrLabel(s.lr)} quantized ${pct(s.zeroUpdateFraction)} of its per-weight updates to exactly zero (final p = ${s.finalP?.join(', ')}; B.2a raised p ${s.raises?.toFixed(1)} times per run): ` +
-          `with ${manifest.quantization.perTensor ? 'per-tensor indices' : 'one global index'}, B.2a stops raising p as soon as any component survives, so most weights did not move at all.`,
+        `${DISPLAY[optimizer]} quantized ${mostlyZero.map((s) => `${pct(s.zeroUpdateFraction)} (λ = ${lrLabel(s.lr)}, final p ${[...new Set(s.finalP)].join('/')})`).join(', ')} of its per-weight updates to exactly zero: ` +
+          `with ${manifest.quantization.perTensor ? 'per-tensor indices' : 'one global index'}, B.2a stops raising p as soon as any component of the step survives, and the scheduler's bound had not yet asked for a finer grid, so most weights did not move in most steps.`,
       );
     }
+    const broken = summaries.filter((s) => s.optimizer === optimizer && s.annealingMargin?.some((m) => m < 1));
+    if (broken.length > 0) {
+      shows.push(
+        `${DISPLAY[optimizer]}: B.2a pushed the index past the annealing bound of SPEC §5 (margin T_q·ln(t+2)/(C/b²) < 1 at the end) at λ = ${broken.map((s) => lrLabel(s.lr)).join(', ')}: there the realised quantization temperature is below the logarithmic schedule the convergence argument needs (SPEC §7).`,
+      );
+    }
+  }
+  for (const s of summaries) {
     if (s.diverged > 0) shows.push(`${DISPLAY[s.optimizer]} at λ = ${lrLabel(s.lr)} diverged (non-finite loss or step) in ${s.diverged} of ${s.finishedRuns} runs; its accuracy is that of the last finished epoch.`);
   }
   const epochsShort = manifest.epochs < 100;
@@ -254,7 +279,16 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
 
   const quantRows = summaries
     .filter((s) => s.finalP !== null)
-    .map((s) => [DISPLAY[s.optimizer], lrLabel(s.lr), s.finalP?.join(', ') ?? '—', pct(s.vanishingFraction), pct(s.zeroUpdateFraction), s.raises === null ? '—' : s.raises.toFixed(1), String(s.diverged)]);
+    .map((s) => [
+      DISPLAY[s.optimizer],
+      lrLabel(s.lr),
+      s.finalP?.join(', ') ?? '—',
+      pct(s.vanishingFraction),
+      pct(s.zeroUpdateFraction),
+      s.raises === null ? '—' : s.raises.toFixed(1),
+      s.annealingMargin?.map((m) => (m >= 100 || m < 0.01 ? m.toExponential(1) : m.toFixed(2))).join(', ') ?? '—',
+      String(s.diverged),
+    ]);
 
   const curve = curveRows(manifest, cells);
   const figures = [
@@ -294,9 +328,9 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     '## Quantization diagnostics',
     '',
-    table(['Optimizer', 'λ', 'final p per seed', 'vanishing steps', 'zero weight updates', 'B.2a raises per run', 'diverged runs'], quantRows),
+    table(['Optimizer', 'λ', 'final p per seed', 'vanishing steps', 'zero weight updates', 'B.2a raises per run', 'annealing margin per seed', 'diverged runs'], quantRows),
     '',
-    '"vanishing steps": fraction of steps whose quantized update was all zero at the index it started with (what triggers B.2a). "zero weight updates": fraction of per-weight updates quantized to exactly 0 (weights that did not move in that step).',
+    '"vanishing steps": fraction of steps whose quantized update was all zero at the index it started with (what triggers B.2a). "zero weight updates": fraction of per-weight updates quantized to exactly 0 (weights that did not move in that step). "annealing margin": T_q(t)·ln(t+2)/(C/b²) with T_q = κ/Q_p² for the final index at the time of the last step (core annealingMargin, SPEC §5); below 1 the index is finer than the logarithmic schedule allows, which B.2a can cause (SPEC §7).',
     '',
     '## Learning curves',
     '',
