@@ -78,6 +78,8 @@ export interface CellResult {
   readonly final: {
     readonly hitsDelta: number;
     readonly hitsEpsilon: number;
+    /** Runs whose final iterate equals a global minimiser exactly (distance 0 in floating point). */
+    readonly exact: number;
     readonly rateDelta: Interval;
     readonly rateEpsilon: Interval;
     /** f − f* of the final iterates (diverged runs excluded; null if all diverged). */

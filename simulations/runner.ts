@@ -141,12 +141,15 @@ export function runCell(cell: CellConfig): CellResult {
   const hitsDelta = seriesDelta[seriesDelta.length - 1];
   const hitsEpsilon = seriesEpsilon[seriesEpsilon.length - 1];
   const finiteGaps = Array.from(gaps).filter((g) => Number.isFinite(g));
+  let exact = 0;
+  for (let r = 0; r < runs; r++) if (!diverged[r] && distanceToMinimiser(objective, w, r * dims) === 0) exact++;
   return {
     evaluationsPerRun: population.evaluations,
     diverged: population.divergedCount,
     final: {
       hitsDelta,
       hitsEpsilon,
+      exact,
       rateDelta: wilsonInterval(hitsDelta, runs),
       rateEpsilon: wilsonInterval(hitsEpsilon, runs),
       gap: spread(finiteGaps),

@@ -8,7 +8,7 @@ import { problemHyper, problemKey, type Problem } from '../hyper.ts';
 import type { OptimizerSpec } from '../optimizers/optimizer.ts';
 import { percent, rate, table } from '../report/format.ts';
 import { specFor } from '../roster.ts';
-import { detailTable, problemLabel, rateChart, rows, tally, tallySentence, type Row } from './common.ts';
+import { detailTable, exactLandingSentences, problemLabel, rateChart, rows, tally, tallySentence, type Row } from './common.ts';
 import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 const PROBLEMS: readonly Problem[] = [
@@ -93,6 +93,7 @@ export const ablations: Study = {
       '## What the numbers say (generated from the table above)',
       '',
       ...sentences.map((s) => `- ${s}`),
+      ...exactLandingSentences(all, (r) => `${r.cell.optimizer} on ${problemLabel(r.cell)}`).map((s) => `- ${s}`),
       '',
       '## Per-problem detail',
       '',

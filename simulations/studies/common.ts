@@ -28,6 +28,7 @@ export function detailTable(all: readonly Row[], first: (row: Row) => string, fi
     'δ-hit rate [95% CI]',
     'ε-hit rate [95% CI]',
     'median f − f*',
+    'exactly on minimiser',
     ...targets.map((t) => `ERT f−f*<${num(t)}`),
     'diverged',
     'vanishing steps',
@@ -42,6 +43,7 @@ export function detailTable(all: readonly Row[], first: (row: Row) => string, fi
       rate(result.final.rateDelta),
       rate(result.final.rateEpsilon),
       num(result.final.gap?.median ?? null),
+      String(result.final.exact),
       ...result.targets.map((t) => (t.ert === null ? '∞' : num(t.ert))),
       String(result.diverged),
       q ? percent(q.vanishedFraction) : '—',
@@ -137,4 +139,22 @@ export function rateChart(options: {
     };
   }
   return { ...base, width: 520, height: 260, ...layer };
+}
+
+/**
+ * Cells where at least half the runs ended exactly on a global minimiser (distance 0 in floating
+ * point). A quantized iterate can land on the minimiser's lattice point and stop there (every later
+ * step vanishes) when the minimiser is a grid point: a property of the grid and the objective (e.g.
+ * Rastrigin's cosine has period 1, so on the integer grid G_0 its gradient is the convex 2x), not of
+ * annealing.
+ */
+export function exactLandingSentences(all: readonly Row[], label: (row: Row) => string): string[] {
+  const exact = all.filter((r) => 2 * r.result.final.exact >= r.cell.runs);
+  if (exact.length === 0) return [];
+  return [
+    `In ${exact.length} cell(s) at least half the runs ended exactly on a global minimiser (distance 0 in floating point): ` +
+      `${exact.map((r) => `${label(r)} (${r.result.final.exact} of ${r.cell.runs})`).join(', ')}. A quantized iterate can land on the ` +
+      'lattice point of a minimiser that is a grid point and stop there (every later step vanishes); on Rastrigin the cosine has ' +
+      'period 1, so on the integer grid of p = 0 its gradient is the convex 2x: read these cells as grid effects, not as annealing.',
+  ];
 }

@@ -3,7 +3,7 @@ import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, problemKey, type Problem } from '../hyper.ts';
 import { num, rate, table } from '../report/format.ts';
 import { OPTIMIZER_NAMES } from '../roster.ts';
-import { detailTable, diagnosticsSentences, problemLabel, rateChart, rows, tally, tallySentence, type Row } from './common.ts';
+import { detailTable, diagnosticsSentences, exactLandingSentences, problemLabel, rateChart, rows, tally, tallySentence, type Row } from './common.ts';
 import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 export const HEADLINE_PROBLEMS: readonly Problem[] = [
@@ -126,6 +126,7 @@ export const headline: Study = {
       ...sentences.map((s) => `- ${s}`),
       ...pairSentences.map((s) => `- ${s}`),
       ...diagnosticsSentences(all).map((s) => `- ${s}`),
+      ...exactLandingSentences(all, (r) => `${r.cell.optimizer} on ${problemLabel(r.cell)}`).map((s) => `- ${s}`),
       '',
       '## Per-problem detail',
       '',

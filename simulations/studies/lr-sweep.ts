@@ -2,7 +2,7 @@
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, problemKey, type Problem } from '../hyper.ts';
 import { rate, table } from '../report/format.ts';
-import { detailTable, problemLabel, rateChart, rows, type Row } from './common.ts';
+import { detailTable, exactLandingSentences, problemLabel, rateChart, rows, type Row } from './common.ts';
 import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 export const LOG2_LAMBDAS: readonly number[] = [-2, -3, -4, -5, -6, -7, -8, -9, -10];
@@ -72,6 +72,7 @@ export const lrSweep: Study = {
         );
       }
     }
+    sentences.push(...exactLandingSentences(all, (r) => `${r.cell.optimizer} on ${problemLabel(r.cell)} at λ = 2^${r.cell.labels.log2Lambda}`));
     const markdown = [...sections, '## What the numbers say (generated from the tables above)', '', ...sentences.map((s) => `- ${s}`), ''].join('\n');
     return {
       markdown,
