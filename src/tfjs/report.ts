@@ -207,20 +207,21 @@ function curveRows(manifest: Manifest, cells: CellResult[]) {
   return rows;
 }
 
-function curveSpec(rows: ReturnType<typeof curveRows>, field: 'test' | 'train' | 'loss', title: string, log: boolean): Record<string, unknown> {
+function curveSpec(rows: ReturnType<typeof curveRows>, field: 'test' | 'train' | 'loss', title: string, log: boolean, manifest: Manifest): Record<string, unknown> {
+  const epochs = Array.from({ length: manifest.epochs }, (_, i) => i + 1);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     data: { values: rows.filter((r) => Number.isFinite(r[field]) && (!log || r[field] > 0)) },
-    facet: { column: { field: 'lr', type: 'nominal', title: null, sort: null } },
+    facet: { column: { field: 'lr', type: 'nominal', title: null, sort: manifest.lrs.map((lr) => `λ = ${lrLabel(lr)}`) } },
     spec: {
       width: 200,
       height: 160,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { values: epochs, format: 'd' } },
         y: { field, type: 'quantitative', title, scale: log ? { type: 'log' } : { zero: false } },
         color: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]) },
-        strokeDash: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]) },
+        strokeDash: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]), legend: null },
       },
     },
   };
@@ -292,9 +293,9 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
 
   const curve = curveRows(manifest, cells);
   const figures = [
-    { name: 'test-accuracy', spec: curveSpec(curve, 'test', 'test top-1 (%)', false), caption: 'Test top-1 (mean over seeds) per epoch' },
-    { name: 'train-accuracy', spec: curveSpec(curve, 'train', 'train top-1 (%)', false), caption: 'Running train top-1 (mean over seeds) per epoch' },
-    { name: 'loss', spec: curveSpec(curve, 'loss', 'training cross-entropy', true), caption: 'Mean training cross-entropy per epoch (log scale)' },
+    { name: 'test-accuracy', spec: curveSpec(curve, 'test', 'test top-1 (%)', false, manifest), caption: 'Test top-1 (mean over seeds) per epoch' },
+    { name: 'train-accuracy', spec: curveSpec(curve, 'train', 'train top-1 (%)', false, manifest), caption: 'Running train top-1 (mean over seeds) per epoch' },
+    { name: 'loss', spec: curveSpec(curve, 'loss', 'training cross-entropy', true, manifest), caption: 'Mean training cross-entropy per epoch (log scale)' },
   ];
   for (const f of figures) {
     const { svg, png } = await renderFigure(f.spec);
