@@ -6,12 +6,16 @@
  *
  * Float32 caveat: tfjs weights are float32. The optimizer keeps a float64 master copy of every
  * trainable weight, concatenated in a fixed order into one vector; the quantized step acts on the
- * master, and the tfjs variables receive Math.fround copies used only for the forward/backward pass.
- * With η = 1, b = 2 every quantized step k·2^−p is exact in float64, and the master w_t = w_0 + Σ dQ
- * stays exact as long as the bits of w_0 (float32, 24 bits) and of the finest grid 2^−p_max fit in
- * 53 bits (|w| < 2^(53 − p_max − 1)·…: with p_max = 32 and |w| < 2^20 they do). The float32 copy
- * k·2^−p is itself exact only while |k| < 2^24, which fails for fine grids: hence the master copy.
- * Gradients are therefore evaluated at fround(w), an O(2^−24) relative perturbation of w.
+ * master, and the tfjs variables receive Math.fround copies used only for the forward/backward pass
+ * (gradients are evaluated at fround(w), an O(2^−24) relative perturbation). A float32 copy of a grid
+ * value k·2^−p is exact only while |k| < 2^24, which fails for fine grids: hence the master.
+ *
+ * Grid: the weights start at their (float32) initialisation, not on G_{p_0} (snapping to G_0 = ℤ
+ * would erase the initialisation; the reference does not snap either), so what eq. 5 keeps exact is
+ * the displacement: w_t − w_0 ∈ G_{p(t)}. With η = 1, b = 2 every dQ is a multiple of 2^−p_max, and
+ * w_0 + Σ dQ is exact in float64 when w_0 and the grid span at most 53 bits: always for
+ * |w_0| ≥ 2^−9 (then w_0 is a multiple of 2^−32) and |w| < 2^21; a weight initialised below 2^−9 in
+ * magnitude can round by less than 2^−53 relative once a coarse step hits it.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
