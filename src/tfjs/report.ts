@@ -130,6 +130,7 @@ export function findings(manifest: Manifest, summaries: CellSummary[], paper: Pa
     if (!manifest.optimizers.includes(q) || !manifest.optimizers.includes(base)) continue;
     const parts: string[] = [];
     const ours: number[] = [];
+    const oursSe: number[] = [];
     const theirs: number[] = [];
     for (const lr of manifest.lrs) {
       const a = get(q, lr);
@@ -138,6 +139,7 @@ export function findings(manifest: Manifest, summaries: CellSummary[], paper: Pa
       const diff = difference(a.test, b.test);
       if (!diff) continue;
       ours.push(diff.d);
+      oursSe.push(diff.se);
       const pa = paperCell(paper, q, lr);
       const pb = paperCell(paper, base, lr);
       if (pa && pb) theirs.push(pa.test - pb.test);
@@ -150,10 +152,13 @@ export function findings(manifest: Manifest, summaries: CellSummary[], paper: Pa
     shows.push(`${DISPLAY[q]} against ${DISPLAY[base]}: ${parts.join('; ')}.`);
     if (theirs.length === ours.length) {
       const o = mean(ours);
+      const se = Math.sqrt(oursSe.reduce((sum, x) => sum + x * x, 0)) / oursSe.length;
       const t = mean(theirs);
       const agree = Math.sign(o) === Math.sign(t);
+      const significant = Math.abs(o) > 2 * se;
       shows.push(
-        `Averaged over these ${ours.length} learning rates, ${DISPLAY[q]} − ${DISPLAY[base]} is ${o >= 0 ? '+' : ''}${o.toFixed(2)} points test top-1 here and ${t >= 0 ? '+' : ''}${t.toFixed(2)} in the paper at the same learning rates: the sign ${agree ? 'agrees' : 'disagrees'} with the paper.`,
+        `Averaged over these ${ours.length} learning rates, ${DISPLAY[q]} − ${DISPLAY[base]} is ${o >= 0 ? '+' : ''}${o.toFixed(2)} points test top-1 here (± ${se.toFixed(2)} s.e.) and ${t >= 0 ? '+' : ''}${t.toFixed(2)} in the paper at the same learning rates: the sign ${agree ? 'agrees' : 'disagrees'} with the paper` +
+          (significant ? ', and the difference here is larger than 2 standard errors.' : ', but the difference here is within 2 standard errors of zero, so this run cannot tell the sign.'),
       );
     }
   }
@@ -315,9 +320,9 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     `**Scale of this run.** ${modelDescription(manifest.model)}, trained on the first ${manifest.trainSubset.toLocaleString('en-US')} of the ${TRAIN_COUNT.toLocaleString('en-US')} CIFAR-10 training images and tested on the first ${manifest.testSubset.toLocaleString('en-US')} of the ${TEST_COUNT.toLocaleString('en-US')} test images; ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'}, batch ${manifest.batch}, ${manifest.shuffle ? 'shuffled' : 'unshuffled (as the reference)'}; ${manifest.optimizers.length} optimizers × ${manifest.lrs.length} learning rates × ${manifest.seeds.length} seeds = ${planned} runs (${finished} finished). ` +
       `The paper: ResNet-32, all 50,000/10,000 images, 100 epochs, 10 runs per cell, 9 learning rates.`,
     '',
-    `**Compute.** tfjs backend \`${manifest.backend}\`, one process on one core: ${minutes(computeSeconds)} of training and evaluation (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
+    `**Compute.** tfjs backend \`${manifest.backend}\`, one single-threaded process on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
     '',
-    `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: ${q.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
+    `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: ${q.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C.toExponential()}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
       `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, ${q.perTensor ? 'one index per tensor' : 'one global index over all tensors (as the reference)'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +
       'All four optimizers run through the math core (src/core: SgdDirection/AdamDirection, plainStep or quantizedStep) on a float64 master copy of the weights.',
     '',
