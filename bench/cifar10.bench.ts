@@ -6,6 +6,7 @@
  * at the measured rate. Writes reports/cifar10/bench-<backend>.{json,md}.
  *
  * Usage: npm run bench:cifar [-- --seconds S]   (S: minimum timed seconds per model, default 15)
+ *        npm run bench:cifar -- --render-only cpu   (re-render the markdown from the saved JSON)
  */
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../simulations/report/write.ts';
@@ -89,14 +90,6 @@ export function table1Hours(trainRate: number, inferenceRate: number): number {
   return (runs * perRun) / 3600;
 }
 
-const { backend } = await loadTf();
-const models: ModelName[] = ['mlp', 'resnet8', 'resnet32'];
-const results: Measurement[] = [];
-for (const m of models) {
-  const r = measure(m);
-  results.push(r);
-  process.stderr.write(`${m}: ${r.trainImagesPerSecond.toFixed(2)} train images/s, ${r.inferenceImagesPerSecond.toFixed(2)} inference images/s\n`);
-}
 /** Where the ResNet-8 training step spends its time (tf.profile kernel times, one step of 2 images). */
 async function kernelShares(): Promise<{ kernel: string; share: number }[]> {
   const model = buildModel('resnet8');
@@ -116,11 +109,57 @@ async function kernelShares(): Promise<{ kernel: string; share: number }[]> {
   model.dispose();
   return [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([kernel, ms]) => ({ kernel, share: ms / total }));
 }
-const shares = await kernelShares();
+type BenchSummary = {
+  backend: string;
+  machine: string;
+  minSecondsPerModel: number;
+  note: string;
+  results: Measurement[];
+  resnet8KernelShares: { kernel: string; share: number }[];
+  table1: { runs: number; epochs: number; trainImages: number; testImages: number; estimatedHours: number; estimatedDays: number };
+  measuredAt: string;
+};
 
+function renderMarkdown(summary: BenchSummary): string {
+  const hours = summary.table1.estimatedHours;
+  return [
+    `# CIFAR-10 throughput, tfjs backend \`${summary.backend}\``,
+    '',
+    `${summary.machine}; one process; each model timed for at least ${summary.minSecondsPerModel} s after one warm-up step (${summary.measuredAt}). "train" = forward + backward + the core QSGD step (the path \`qle cifar10\` trains with); "inference" = predict only. Synthetic 32×32×3 inputs.`,
+    '',
+    '| model | trainable params | batch | train images/s | inference images/s |',
+    '| --- | --- | --- | --- | --- |',
+    ...summary.results.map((r) => `| ${r.model} | ${r.params.toLocaleString('en-US')} | ${r.batch} | ${r.trainImagesPerSecond.toFixed(2)} | ${r.inferenceImagesPerSecond.toFixed(2)} |`),
+    '',
+    `Where a ResNet-8 training step spends its kernel time: ${summary.resnet8KernelShares.map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}%`).join(', ')}.`,
+    '',
+    `Full Table 1 on ResNet-32 at this rate (4 optimizers × 9 learning rates × 10 runs × 100 epochs × (50,000 training + 10,000 test images)): **${Math.round(hours).toLocaleString('en-US')} hours ≈ ${(hours / 24 / 365.25).toFixed(0)} years** of one process.`,
+    '',
+  ].join('\n');
+}
+
+if (process.argv.includes('--render-only')) {
+  // Re-render the markdown from the measured JSON (no new measurement).
+  const { readFileSync } = await import('node:fs');
+  const backendName = process.argv[process.argv.indexOf('--render-only') + 1] ?? 'cpu';
+  const summary = JSON.parse(readFileSync(`reports/cifar10/bench-${backendName}.json`, 'utf8')) as BenchSummary;
+  writeFileAtomic(`reports/cifar10/bench-${backendName}.md`, renderMarkdown(summary));
+  process.stdout.write(renderMarkdown(summary));
+  process.exit(0);
+}
+
+const { backend } = await loadTf();
+const models: ModelName[] = ['mlp', 'resnet8', 'resnet32'];
+const results: Measurement[] = [];
+for (const m of models) {
+  const r = measure(m);
+  results.push(r);
+  process.stderr.write(`${m}: ${r.trainImagesPerSecond.toFixed(2)} train images/s, ${r.inferenceImagesPerSecond.toFixed(2)} inference images/s\n`);
+}
+const shares = await kernelShares();
 const resnet32 = results.find((r) => r.model === 'resnet32') as Measurement;
 const hours = table1Hours(resnet32.trainImagesPerSecond, resnet32.inferenceImagesPerSecond);
-const summary = {
+const summary: BenchSummary = {
   backend,
   machine: machine(),
   minSecondsPerModel: minSeconds,
@@ -130,20 +169,6 @@ const summary = {
   table1: { runs: 360, epochs: 100, trainImages: 50_000, testImages: 10_000, estimatedHours: hours, estimatedDays: hours / 24 },
   measuredAt: new Date().toISOString(),
 };
-const lines = [
-  `# CIFAR-10 throughput, tfjs backend \`${backend}\``,
-  '',
-  `${summary.machine}; one process; each model timed for at least ${minSeconds} s after one warm-up step. "train" = forward + backward + the core QSGD step (the path \`qle cifar10\` trains with); "inference" = predict only. Synthetic 32×32×3 inputs.`,
-  '',
-  '| model | trainable params | batch | train images/s | inference images/s |',
-  '| --- | --- | --- | --- | --- |',
-  ...results.map((r) => `| ${r.model} | ${r.params.toLocaleString('en-US')} | ${r.batch} | ${r.trainImagesPerSecond.toFixed(2)} | ${r.inferenceImagesPerSecond.toFixed(2)} |`),
-  '',
-  `Where a ResNet-8 training step spends its kernel time: ${shares.map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}%`).join(', ')}.`,
-  '',
-  `Full Table 1 on ResNet-32 at this rate (4 optimizers × 9 learning rates × 10 runs × 100 epochs × (50,000 training + 10,000 test images)): **${hours.toFixed(0)} hours ≈ ${(hours / 24).toFixed(0)} days** of one process.`,
-  '',
-];
 writeFileAtomic(`reports/cifar10/bench-${backend}.json`, JSON.stringify(summary, null, 2) + '\n');
-writeFileAtomic(`reports/cifar10/bench-${backend}.md`, lines.join('\n'));
-process.stdout.write(lines.join('\n'));
+writeFileAtomic(`reports/cifar10/bench-${backend}.md`, renderMarkdown(summary));
+process.stdout.write(renderMarkdown(summary));

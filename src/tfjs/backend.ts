@@ -16,9 +16,9 @@ export interface LoadedBackend {
   readonly fallbackReason?: string;
 }
 
-/** Measured on this project's 2-core machine, one core (bench/cifar10.bench.ts). */
+/** Measured on this project's 2-core machine, one process (npm run bench:cifar, reports/cifar10/bench-cpu.md). */
 export const CPU_SPEED_NOTE =
-  'expect ~100-150 images/s for a 3072-256-10 MLP and under 1 image/s for ResNet-32 (forward+backward, one core)';
+  'measured here: ~130-270 training images/s for the 3072-256-10 MLP, ~0.5 for ResNet-8 and ~0.1 for ResNet-32 (forward+backward, one process)';
 
 let loaded: Promise<LoadedBackend> | undefined;
 let warned = false;
