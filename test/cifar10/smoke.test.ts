@@ -61,6 +61,21 @@ describe('qle cifar10', () => {
       expect(report).toMatch(/first 512 of the 50,000/);
       expect(report).toMatch(/\(80\.24\)/); // the paper's ADAM test value at 2^-6, side by side
       expect(existsSync(join(dir, 'reports', 'smoke', 'test-accuracy.png'))).toBe(true);
+
+      // A quantization variant reuses the identical SGD run instead of retraining it; QSGD is retrained.
+      const variant = runQle([
+        'cifar10', '--model', 'mlp', '--optimizer', 'sgd,qsgd', '--lr', '2^-6', '--epochs', '1', '--time-unit', 'step',
+        '--train-subset', '512', '--test-subset', '500', '--run', 'smoke-step', '--reuse', 'smoke',
+        '--runs-dir', join(dir, 'runs'), '--report-dir', join(dir, 'reports'),
+      ]);
+      expect(variant.status).toBe(0);
+      const log = (run: string, name: string) => readFileSync(join(dir, 'runs', run, `${name}.jsonl`), 'utf8');
+      expect(log('smoke-step', 'sgd_lr2-6_seed1')).toBe(log('smoke', 'sgd_lr2-6_seed1'));
+      expect(existsSync(join(dir, 'runs', 'smoke-step', 'sgd_lr2-6_seed1.reused'))).toBe(true);
+      expect(existsSync(join(dir, 'runs', 'smoke-step', 'qsgd_lr2-6_seed1.reused'))).toBe(false);
+      const stepRecord = JSON.parse(log('smoke-step', 'qsgd_lr2-6_seed1')) as EpochRecord;
+      expect(stepRecord.t).toBe(4); // the clock ticked per step
+      expect(readFileSync(join(dir, 'reports', 'smoke-step', 'report.md'), 'utf8')).toMatch(/copied from run `smoke`/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
