@@ -4,7 +4,7 @@
  * quantization diagnostics, learning curves (SVG + PNG) and generated sentences on what the run
  * does and does not show. Everything is computed from the run's JSONL logs; nothing is typed in.
  */
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanVariance } from '../core/stats.ts';
 import { annealingMargin, kappaFor } from '../core/schedule.ts';
@@ -353,5 +353,45 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), md);
+  renderIndex(reportParent);
   return dir;
+}
+
+/** reports/cifar10/README.md: one line per rendered run (scale, quantization settings, mean test top-1 per optimizer). */
+export function renderIndex(reportParent: string): void {
+  const runs = readdirSync(reportParent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'results.json')))
+    .map((e) => e.name)
+    .sort();
+  const rows = runs.map((run) => {
+    const r = JSON.parse(readFileSync(join(reportParent, run, 'results.json'), 'utf8')) as {
+      manifest: Manifest;
+      summaries: CellSummary[];
+      computeSeconds: number;
+      finishedRuns: number;
+      plannedRuns: number;
+    };
+    const m = r.manifest;
+    const q = m.quantization;
+    const average = (o: OptimizerName) => {
+      const ss = r.summaries.filter((x) => x.optimizer === o && x.test.n > 0);
+      return ss.length ? mean(ss.map((x) => x.test.mean)).toFixed(2) : '—';
+    };
+    return [
+      `[${run}](${run}/report.md)`,
+      `${modelDescription(m.model)}, ${m.trainSubset}/${m.testSubset} images, ${m.epochs} ep, λ ${m.lrs.map(lrLabel).join(' ')}, ${m.seeds.length} seeds (${r.finishedRuns}/${r.plannedRuns} runs)`,
+      `clock per ${q.timeUnit}, ${q.perTensor ? 'per-tensor' : 'global'} index, B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, κ ${q.kappa}`,
+      ...COLUMNS.map(average),
+      minutes(r.computeSeconds),
+    ];
+  });
+  const md = [
+    '# CIFAR-10 runs (generated)',
+    '',
+    'Mean final test top-1 (%) averaged over the learning rates of each run; the details, spreads and the paper\'s values are in each report. Throughput and the cost of the full Table 1: [bench-cpu.md](bench-cpu.md).',
+    '',
+    table(['run', 'scale', 'quantization', ...COLUMNS.map((o) => `${DISPLAY[o]} test`), 'compute'], rows),
+    '',
+  ].join('\n');
+  writeFileAtomic(join(reportParent, 'README.md'), md);
 }
