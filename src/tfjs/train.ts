@@ -14,7 +14,7 @@ import { IMAGE_SIZE, NUM_CLASSES, normalize, type Split } from './data.ts';
 import { buildModel, fanFor, initializeWeights, inputShapeOf, type ModelName } from './models.ts';
 import { makeOptimizer, QuantizedOptimizer, type CoreOptimizer, type OptimizerName, type QuantizationConfig, DEFAULT_QUANTIZATION } from './optimizers.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
-import { QuantizerRangeError } from '../core/quantizer.ts';
+import { QuantizerRangeError, resolution } from '../core/quantizer.ts';
 
 export interface RunConfig {
   readonly model: ModelName;
@@ -43,6 +43,7 @@ export interface EpochRecord {
   /** Quantization index after the epoch: the global index, or min/max over tensors (null for SGD/ADAM). */
   readonly p: number | null;
   readonly pMaxTensor: number | null;
+  /** Q_p = η·b^p of the (smallest) index p. */
   readonly Q: number | null;
   /** Scheduler time t after the epoch. */
   readonly t: number | null;
@@ -229,7 +230,7 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
       testAccuracy,
       p: pMin,
       pMaxTensor: scheduler ? Math.max(...scheduler.p) : null,
-      Q: scheduler ? scheduler.grid(0).Q : null,
+      Q: scheduler && pMin !== null ? resolution(scheduler.params.eta, scheduler.params.base, pMin) : null,
       t: scheduler ? scheduler.t : null,
       vanishingFraction: scheduler && stats.steps > 0 ? stats.vanishedSteps / stats.steps : null,
       raises: scheduler ? stats.raises : null,
