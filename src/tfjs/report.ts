@@ -44,10 +44,12 @@ export interface CellSummary {
   readonly train: Summary;
   readonly test: Summary;
   readonly finalP: number[] | null;
+  /** Largest per-tensor index at the end (equal to finalP with one global index). */
+  readonly finalPMax: number[] | null;
   readonly vanishingFraction: number | null;
   readonly zeroUpdateFraction: number | null;
   readonly raises: number | null;
-  /** SPEC §5: T_q(t)·ln(t+2)/(C/b²) at the end of each run, with the index and time of its last step (≥ 1: the condition holds). */
+  /** SPEC §5: T_q(t)·ln(t+2)/(C/b²) at the end of each run, with the (largest) index and the time of its last step (≥ 1: the condition holds). */
   readonly annealingMargin: number[] | null;
   readonly seconds: number;
 }
@@ -79,6 +81,7 @@ export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSum
         train: summarize(finals.map((r) => 100 * r.trainAccuracy)),
         test: summarize(finals.map((r) => 100 * r.testAccuracy)),
         finalP: quantized ? finals.map((r) => r.p as number) : null,
+        finalPMax: quantized ? finals.map((r) => (r.pMaxTensor ?? r.p) as number) : null,
         vanishingFraction: quantized ? mean(records.map((r) => r.vanishingFraction as number)) : null,
         zeroUpdateFraction: quantized ? mean(records.map((r) => r.zeroUpdateFraction as number)) : null,
         raises: quantized ? records.reduce((s, r) => s + (r.raises ?? 0), 0) / Math.max(1, done.length) : null,
@@ -94,7 +97,8 @@ export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSum
 function endMargin(manifest: Manifest, lr: number, record: EpochRecord): number {
   const q = manifest.quantization;
   const params = { ...q.schedule, kappa: kappaFor(q.kappa, lr) };
-  return annealingMargin(record.p as number, Math.max(0, (record.t as number) - 1), params);
+  // The finest index (largest p) has the lowest temperature: per-tensor runs are judged by it.
+  return annealingMargin((record.pMaxTensor ?? record.p) as number, Math.max(0, (record.t as number) - 1), params);
 }
 
 const fmt = (s: Summary) => (s.n === 0 ? '—' : `${s.mean.toFixed(2)} ± ${s.sd.toFixed(2)}`);
@@ -288,7 +292,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     .map((s) => [
       DISPLAY[s.optimizer],
       lrLabel(s.lr),
-      s.finalP?.join(', ') ?? '—',
+      s.finalP?.map((p, i) => (s.finalPMax && s.finalPMax[i] !== p ? `${p}–${s.finalPMax[i]}` : String(p))).join(', ') ?? '—',
       pct(s.vanishingFraction),
       pct(s.zeroUpdateFraction),
       s.raises === null ? '—' : s.raises.toFixed(1),
@@ -334,7 +338,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     '## Quantization diagnostics',
     '',
-    table(['Optimizer', 'λ', 'final p per seed', 'vanishing steps', 'zero weight updates', 'B.2a raises per run', 'annealing margin per seed', 'diverged runs'], quantRows),
+    table(['Optimizer', 'λ', manifest.quantization.perTensor ? 'final p per seed (min–max over tensors)' : 'final p per seed', 'vanishing steps', 'zero weight updates', 'B.2a raises per run', 'annealing margin per seed', 'diverged runs'], quantRows),
     '',
     '"vanishing steps": fraction of steps whose quantized update was all zero at the index it started with (what triggers B.2a). "zero weight updates": fraction of per-weight updates quantized to exactly 0 (weights that did not move in that step). "annealing margin": T_q(t)·ln(t+2)/(C/b²) with T_q = κ/Q_p² for the final index at the time of the last step (core annealingMargin, SPEC §5); below 1 the index is finer than the logarithmic schedule allows, which B.2a can cause (SPEC §7).',
     '',
