@@ -240,6 +240,10 @@ function minutes(seconds: number): string {
   return `${(seconds / 60).toFixed(1)} min`;
 }
 
+function processesPhrase(processes: number): string {
+  return processes === 1 ? 'one single-threaded process' : `${processes} single-threaded processes in parallel (\`--shard K/${processes}\`)`;
+}
+
 /** Render reports/cifar10/<run>/ from the run's logs; returns the directory. */
 export async function renderReport(runsDir: string, run: string, reportParent = 'reports/cifar10'): Promise<string> {
   const { manifest, cells } = readSweep(runsDir, run);
@@ -324,7 +328,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     `**Scale of this run.** ${modelDescription(manifest.model)}, trained on the first ${manifest.trainSubset.toLocaleString('en-US')} of the ${TRAIN_COUNT.toLocaleString('en-US')} CIFAR-10 training images and tested on the first ${manifest.testSubset.toLocaleString('en-US')} of the ${TEST_COUNT.toLocaleString('en-US')} test images; ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'}, batch ${manifest.batch}, ${manifest.shuffle ? 'shuffled' : 'unshuffled (as the reference)'}; ${manifest.optimizers.length} optimizers × ${manifest.lrs.length} learning rates × ${manifest.seeds.length} seeds = ${planned} runs (${finished} finished). ` +
       `The paper: ResNet-32, all 50,000/10,000 images, 100 epochs, 10 runs per cell, 9 learning rates.`,
     '',
-    `**Compute.** tfjs backend \`${manifest.backend}\`, one single-threaded process on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
+    `**Compute.** tfjs backend \`${manifest.backend}\`, ${processesPhrase(manifest.processes ?? 1)} on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation summed over runs (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
     '',
     `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: ${q.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C.toExponential()}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
       `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, ${q.perTensor ? 'one index per tensor' : 'one global index over all tensors (as the reference)'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +

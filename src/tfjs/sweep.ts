@@ -35,6 +35,29 @@ export interface SweepPlan {
 export interface Manifest extends SweepPlan {
   readonly backend: string;
   readonly createdAt: string;
+  /** How many processes trained the grid in parallel (`--shard K/N` gives N; absent = 1). */
+  readonly processes?: number;
+}
+
+/** Shard K of N: this process trains the cells whose position in the grid is K−1 modulo N. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const WHOLE_GRID: Shard = { index: 1, count: 1 };
+
+export interface GridCell {
+  readonly optimizer: OptimizerName;
+  readonly lr: number;
+  readonly seed: number;
+}
+
+/** The cells one process trains, in order. Seed-major: every cell gets its first seed before any
+ * gets its second, so a sweep stopped early still covers the whole grid. */
+export function gridCells(plan: SweepPlan, shard: Shard = WHOLE_GRID): GridCell[] {
+  const cells = plan.seeds.flatMap((seed) => plan.optimizers.flatMap((optimizer) => plan.lrs.map((lr) => ({ optimizer, lr, seed }))));
+  return cells.filter((_, i) => i % shard.count === shard.index - 1);
 }
 
 /** "2^-6" for powers of two, the decimal otherwise. */
@@ -100,24 +123,31 @@ export interface SweepHooks {
 }
 
 /** Run (or resume) every cell of the plan: seed, then optimizer, then learning rate. */
-export async function runSweep(plan: SweepPlan, backend: string, runsDir = DEFAULT_RUNS_DIR, dataDir = DEFAULT_CACHE_DIR, hooks: SweepHooks = {}): Promise<CellResult[]> {
+export async function runSweep(
+  plan: SweepPlan,
+  backend: string,
+  runsDir = DEFAULT_RUNS_DIR,
+  dataDir = DEFAULT_CACHE_DIR,
+  hooks: SweepHooks = {},
+  shard: Shard = WHOLE_GRID,
+): Promise<CellResult[]> {
   const dir = runDirectory(runsDir, plan.run);
   const manifestPath = join(dir, 'manifest.json');
   if (existsSync(manifestPath)) {
     const saved = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    const { backend: _b, createdAt: _c, ...savedPlan } = saved;
+    const { backend: _b, createdAt: _c, processes, ...savedPlan } = saved;
     if (JSON.stringify(savedPlan) !== JSON.stringify(plan)) {
       throw new Error(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
     }
+    if (shard.count > (processes ?? 1)) atomicWriteFile(manifestPath, JSON.stringify({ ...saved, processes: shard.count } satisfies Manifest, null, 2) + '\n');
   } else {
-    atomicWriteFile(manifestPath, JSON.stringify({ ...plan, backend, createdAt: new Date().toISOString() } satisfies Manifest, null, 2) + '\n');
+    const manifest: Manifest = { ...plan, backend, createdAt: new Date().toISOString(), ...(shard.count > 1 ? { processes: shard.count } : {}) };
+    atomicWriteFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   }
   const data = loadCifar10(dataDir);
   const train = prefix(data.train, plan.trainSubset);
   const test = prefix(data.test, plan.testSubset);
-  // Seed-major: every cell gets its first seed before any gets its second, so a sweep stopped
-  // early still covers the whole grid.
-  const cells = plan.seeds.flatMap((seed) => plan.optimizers.flatMap((optimizer) => plan.lrs.map((lr) => ({ optimizer, lr, seed }))));
+  const cells = gridCells(plan, shard);
   const results: CellResult[] = [];
   for (const [index, { optimizer, lr, seed }] of cells.entries()) {
     const name = cellName(optimizer, lr, seed);

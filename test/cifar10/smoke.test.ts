@@ -81,6 +81,31 @@ describe('qle cifar10', () => {
     }
   });
 
+  it('--shard K/N: N processes train disjoint parts of the grid; the run without --shard renders the whole report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-shard-'));
+    try {
+      const common = [
+        'cifar10', '--model', 'mlp', '--optimizer', 'sgd,qsgd', '--lr', '2^-6', '--epochs', '1', '--train-subset', '128', '--test-subset', '100',
+        '--run', 'sharded', '--runs-dir', join(dir, 'runs'), '--report-dir', join(dir, 'reports'),
+      ];
+      const log = (name: string) => join(dir, 'runs', 'sharded', `${name}.jsonl`);
+      const first = runQle([...common, '--shard', '1/2']);
+      expect(first.status).toBe(0);
+      expect(first.stderr).toMatch(/rerun the same command without --shard/);
+      expect(existsSync(log('sgd_lr2-6_seed1'))).toBe(true);
+      expect(existsSync(log('qsgd_lr2-6_seed1'))).toBe(false);
+      expect(existsSync(join(dir, 'reports', 'sharded', 'report.md'))).toBe(false);
+      expect(runQle([...common, '--shard', '2/2']).status).toBe(0);
+      expect(existsSync(log('qsgd_lr2-6_seed1'))).toBe(true);
+      const sgdLog = readFileSync(log('sgd_lr2-6_seed1'), 'utf8');
+      expect(runQle(common).status).toBe(0);
+      expect(readFileSync(log('sgd_lr2-6_seed1'), 'utf8')).toBe(sgdLog); // finished, not retrained
+      expect(readFileSync(join(dir, 'reports', 'sharded', 'report.md'), 'utf8')).toMatch(/2 single-threaded processes in parallel .*2 runs \(2 finished\)|2 runs \(2 finished\)[^]*2 single-threaded processes in parallel/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('no npm registry and no cache: one line saying what to fetch, exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-nodata-'));
     try {
@@ -104,11 +129,13 @@ describe('qle cifar10', () => {
       ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '-0.1'],
       ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--epochs', '0'],
       ['--model', 'mlp', '--optimizer', 'sgd'],
+      ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--shard', '3/2'],
+      ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--shard', 'half'],
     ]) {
       const result = runQle(['cifar10', ...args]);
       expect(result.status).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/^qle: --(model|optimizer|lr|epochs)/);
+      expect(result.stderr).toMatch(/^qle: --(model|optimizer|lr|epochs|shard)/);
     }
   });
 });

@@ -9,7 +9,7 @@ import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
 import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, DEFAULT_RUNS_DIR, MODEL_NAMES, OPTIMIZER_NAMES, type ModelName, type OptimizerName } from '../../tfjs/names.ts';
-import type { SweepPlan } from '../../tfjs/sweep.ts';
+import type { Shard, SweepPlan } from '../../tfjs/sweep.ts';
 import { Cifar10DataError, DEFAULT_CACHE_DIR, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
 import { ADAM_DEFAULTS } from '../../core/learning.ts';
 import { QUANT_MODES, type QuantMode } from '../../core/quantizer.ts';
@@ -45,6 +45,16 @@ interface Cifar10Options {
   report: boolean;
   reportDir: string;
   reuse?: string;
+  shard?: Shard;
+}
+
+/** `K/N` with 1 ≤ K ≤ N: this process trains every N-th cell of the grid, starting at the K-th. */
+export function parseShard(raw: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!(index >= 1 && count >= 1 && index <= count)) throw new UsageError(`--shard must be K/N with 1 <= K <= N (e.g. 1/2), got ${JSON.stringify(raw)}`);
+  return { index, count };
 }
 
 function list<T>(parse: (raw: string) => T): (raw: string, previous?: T[]) => T[] {
@@ -116,32 +126,30 @@ export function register(program: Command): void {
     .option('--per-tensor', 'one quantization index per tensor instead of one global index')
     .option('--adam-eps <E>', 'ADAM ε (paper 1e-8, reference 1e-6)', parseNumber('adam-eps', positive), ADAM_DEFAULTS.eps)
     .option('--reuse <RUN>', 'copy finished runs with an identical configuration (e.g. the SGD/ADAM baselines) from run RUN instead of retraining them')
+    .option('--shard <K/N>', 'train only the K-th of N interleaved parts of the grid (run N processes with the same options to use N cores; rerun without --shard to render the whole report)', parseShard)
     .option('--no-report', 'do not render the report after training')
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
       // tfjs loads only here, so other qle commands (and --help) start without it.
       const { loadTf } = await import('../../tfjs/backend.ts');
-      const { cellName, lrLabel, runDirectory, runSweep, stepsPerEpoch } = await import('../../tfjs/sweep.ts');
+      const { cellName, gridCells, lrLabel, runDirectory, runSweep, stepsPerEpoch, WHOLE_GRID } = await import('../../tfjs/sweep.ts');
+      const shard = options.shard ?? WHOLE_GRID;
+      const cells = gridCells(plan, shard);
       const { readLog } = await import('../../tfjs/train.ts');
       const { backend } = await loadTf();
-      const totalSteps = plan.optimizers.length * plan.lrs.length * plan.seeds.length * plan.epochs * stepsPerEpoch(plan);
+      const totalSteps = cells.length * plan.epochs * stepsPerEpoch(plan);
       const tty = Boolean(process.stderr.isTTY);
       const bar = new cliProgress.SingleBar(
         { stream: process.stderr, format: 'cifar10 {bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {cell}', hideCursor: tty, noTTYOutput: false },
         cliProgress.Presets.shades_classic,
       );
       // A resumed sweep starts the bar at the epochs already finished, so the ETA is for what is left.
-      const finishedSteps = plan.seeds.reduce(
-        (sum, seed) =>
-          sum +
-          plan.optimizers.reduce(
-            (s, optimizer) =>
-              s + plan.lrs.reduce((t, lr) => t + Math.min(plan.epochs, readLog(join(runDirectory(options.runsDir, plan.run), `${cellName(optimizer, lr, seed)}.jsonl`)).length), 0),
-            0,
-          ),
+      const finishedEpochs = cells.reduce(
+        (sum, { optimizer, lr, seed }) => sum + Math.min(plan.epochs, readLog(join(runDirectory(options.runsDir, plan.run), `${cellName(optimizer, lr, seed)}.jsonl`)).length),
         0,
-      ) * stepsPerEpoch(plan);
+      );
+      const finishedSteps = finishedEpochs * stepsPerEpoch(plan);
       if (tty) bar.start(totalSteps, finishedSteps, { cell: '' });
       try {
         await runSweep(plan, backend, options.runsDir, options.dataDir, {
@@ -155,15 +163,18 @@ export function register(program: Command): void {
               );
             }
           },
-        });
+        }, shard);
       } catch (error) {
         if (error instanceof Cifar10DataError) throw new UsageError(error.message, 1);
         throw error;
       } finally {
         if (tty) bar.stop();
       }
-      process.stderr.write(`cifar10: run ${plan.run} finished (${plan.optimizers.join(',')} × λ ${plan.lrs.map(lrLabel).join(',')} × seeds ${plan.seeds.join(',')})\n`);
-      if (options.report) {
+      const part = shard.count > 1 ? `shard ${shard.index}/${shard.count} of ` : '';
+      process.stderr.write(`cifar10: ${part}run ${plan.run} finished (${plan.optimizers.join(',')} × λ ${plan.lrs.map(lrLabel).join(',')} × seeds ${plan.seeds.join(',')})\n`);
+      if (options.report && shard.count > 1) {
+        process.stderr.write(`cifar10: report not rendered by a shard; when every shard has finished, rerun the same command without --shard\n`);
+      } else if (options.report) {
         const { renderReport } = await import('../../tfjs/report.ts');
         const dir = await renderReport(options.runsDir, plan.run, options.reportDir);
         process.stdout.write(`${dir}\n`);
