@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { compareRational, ratioToDouble, toRational, type Rational } from '../src/core/exact.ts';
 import { EXACT_LIMIT, makeGrid, type Grid, type GridParams } from '../src/core/quantizer.ts';
+import { nextDown, nextUp } from '../src/core/floats.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Exact rational arithmetic (den > 0 always).
@@ -62,22 +63,9 @@ export function gridIntegerOf(v: number, grid: Grid): bigint | null {
 // ---------------------------------------------------------------------------------------------
 // Neighbouring doubles by stepping the bit pattern.
 
-const view = new DataView(new ArrayBuffer(8));
-
-/** The next double toward +∞ (nextafter(x, +∞)). */
-export function nextUp(x: number): number {
-  if (Number.isNaN(x) || x === Infinity) return x;
-  if (x === 0) return Number.MIN_VALUE;
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  view.setBigUint64(0, x > 0 ? bits + 1n : bits - 1n);
-  return view.getFloat64(0);
-}
-
-/** The next double toward −∞. */
-export function nextDown(x: number): number {
-  return -nextUp(-x);
-}
+// Neighbouring doubles come from the core's bit-level helper (not a SPEC formula, so sharing it
+// does not weaken the oracle).
+export { nextDown, nextUp };
 
 /** x moved by `steps` doubles (negative: down). */
 export function stepDoubles(x: number, steps: number): number {

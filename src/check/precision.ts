@@ -12,7 +12,7 @@
  * Away from boundaries that set is the single exact k, so the check stays sharp.
  */
 import { gridIndex, gridValue, type Grid, type QuantMode } from '../core/quantizer.ts';
-import { ulp32 } from './floats.ts';
+import { ulp32 } from '../core/floats.ts';
 import type { Precision } from './trace.ts';
 
 /** Relative width of the float32 window around Q_p·h. */

@@ -8,7 +8,7 @@ import type { QuantMode } from '../core/quantizer.ts';
 import { createRng } from '../core/rng.ts';
 import { REFERENCE_SCHEDULE, Scheduler, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
 import { makeStepScratch, quantizedStep, snapToGrid } from '../core/learning.ts';
-import { headerLine, recordLine } from './writer.ts';
+import { headerLine, recordLine, scheduleFields } from './writer.ts';
 
 export interface SampleRunOptions {
   readonly steps: number;
@@ -47,13 +47,7 @@ export function* sampleTrace(options: SampleRunOptions): Generator<string> {
   const scratch = makeStepScratch(dims);
   yield headerLine({
     mode,
-    eta: params.eta,
-    base: params.base,
-    kappa: params.kappa,
-    C: params.C,
-    beta: params.beta,
-    pMax: params.pMax,
-    p0: params.p0,
+    ...scheduleFields(params),
     timeUnit,
     b2a: switches.avoidVanishing,
     b2b: switches.bound,

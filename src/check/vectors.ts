@@ -14,8 +14,8 @@ import { ADAM_DEFAULTS, AdamDirection, makeStepScratch, quantizedStep, snapToGri
 import { exactGridIndex, gridIndex, gridValue, makeGrid, quantize, QuantizerRangeError, type QuantMode } from '../core/quantizer.ts';
 import { createRng } from '../core/rng.ts';
 import { langevinKappa, REFERENCE_SCHEDULE, Scheduler, scheduleTable, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
-import { nextDown, nextUp } from './floats.ts';
-import { headerLine, recordLine } from './writer.ts';
+import { nextDown, nextUp } from '../core/floats.ts';
+import { headerLine, recordLine, scheduleFields } from './writer.ts';
 
 export const VECTORS_FORMAT = 'qle-vectors';
 export const VECTORS_VERSION = 1;
@@ -228,13 +228,7 @@ export function learningTrace(vector: LearningVector): string {
   const lines = [
     headerLine({
       mode: vector.mode,
-      eta: params.eta,
-      base: params.base,
-      kappa: params.kappa,
-      C: params.C,
-      beta: params.beta,
-      pMax: params.pMax,
-      p0: params.p0,
+      ...scheduleFields(params),
       timeUnit: vector.timeUnit,
       b2a: vector.b2a,
       b2b: vector.b2b,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkText } from '../../src/check/checker.ts';
-import { nextUp } from '../../src/check/floats.ts';
+import { nextUp } from '../../src/core/floats.ts';
 import { verifyVectors, type VectorFiles } from '../../src/check/vectors.ts';
 import { runQle } from '../cli/run.ts';
 

@@ -1,12 +1,13 @@
 /**
- * Floating-point neighbourhoods the checker needs: ulps of float64 and float32 values and the
- * next double up or down (for cell-boundary conformance vectors). Bit manipulation, no formula of
- * the SPEC.
+ * Floating-point neighbourhoods: the next double up or down and the ulps of float64 and float32
+ * values. Bit manipulation, no formula of the SPEC; used by the checker (float32 tolerance,
+ * cell-boundary conformance vectors) and by the property oracle (inputs next to cell boundaries).
  */
 const view = new DataView(new ArrayBuffer(8));
 
-/** The next double after x towards +∞ (x finite). */
+/** The next double after x towards +∞ (NaN and +∞ map to themselves). */
 export function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
   if (x === 0) return Number.MIN_VALUE;
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
@@ -14,7 +15,7 @@ export function nextUp(x: number): number {
   return view.getFloat64(0);
 }
 
-/** The next double after x towards −∞ (x finite). */
+/** The next double after x towards −∞. */
 export function nextDown(x: number): number {
   return -nextUp(-x);
 }
