@@ -68,6 +68,7 @@ describe('qle quantize', () => {
     [['--mode', 'round', '--p', '1', '--eta', '0'], '[1]', /--eta must be >= 1/],
     [['--mode', 'round', '--p', '1'], '[1, "a"]', /stdin\[1\] must be a finite number/],
     [['--mode', 'round', '--p', '1'], '[1, NaN]', /not valid JSON/],
+    [['--mode', 'round', '--p', '1'], '[1e400]', /stdin\[0\] must be a finite number, got Infinity/],
     [['--mode', 'round', '--p', '1'], '{"x": 1}', /JSON array/],
     [['--mode', 'round', '--p', '1'], '[1e300]', /stdin\[0\].*2\^53/],
   ])('bad input %j %s: one line, exit 2', (args, input, message) => {

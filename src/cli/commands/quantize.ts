@@ -23,7 +23,9 @@ export function parseValues(text: string): number[] {
   if (!Array.isArray(parsed)) throw new UsageError('stdin must be a JSON array of numbers');
   parsed.forEach((value, i) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new UsageError(`stdin[${i}] must be a finite number, got ${JSON.stringify(value)}`);
+      // JSON has no Infinity, but a literal like 1e400 parses to it: name it rather than print null.
+      const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+      throw new UsageError(`stdin[${i}] must be a finite number, got ${shown}`);
     }
   });
   return parsed as number[];
