@@ -2,18 +2,25 @@
 import { describe, expect, it } from 'vitest';
 import { createObjective } from '../src/core/objectives/index.ts';
 import { makeStepScratch, quantizedPopulationStep } from '../src/core/learning.ts';
-import { makeGrid, quantizeVector } from '../src/core/quantizer.ts';
+import { makeGrid, quantize, quantizeVector } from '../src/core/quantizer.ts';
 import { createRng } from '../src/core/rng.ts';
 import { REFERENCE_SCHEDULE, Scheduler } from '../src/core/schedule.ts';
 import { problemHyper } from './hyper.ts';
 import { checkpointsFor } from './metrics.ts';
-import { createOptimizer } from './optimizers/index.ts';
+import { createOptimizer, type OptimizerSpec } from './optimizers/index.ts';
 import { Population, studySeeds } from './population.ts';
-import { OPTIMIZER_NAMES, specFor } from './roster.ts';
+import { NOISY_QUANTIZED, OPTIMIZER_NAMES, quantizesNoisyGradient, specFor, type SpecInputs } from './roster.ts';
 import { runCell } from './runner.ts';
 import { HORIZONS } from './studies/theorem.ts';
 
 const problem = { objective: 'six-hump-camel', dims: 2 };
+
+/** A roster spec that must be a quantized one (the noise field exists only there). */
+function quantizedSpec(name: string, inputs: SpecInputs) {
+  const spec = specFor(name, inputs);
+  if (spec.kind !== 'proposed' && spec.kind !== 'fixed-quantized') throw new Error(`${name} is not a quantized optimizer`);
+  return spec;
+}
 
 function population(cellIndex: number, runs = 16) {
   return new Population(createObjective(problem.objective, problem.dims), runs, studySeeds(5, 0, cellIndex));
@@ -39,9 +46,9 @@ describe('simulation drivers', () => {
     for (const x of a.w) expect(x >= o.lower && x <= o.upper).toBe(true);
   });
 
-  it('quantized iterates stay on the grid of their run\'s index (eq. 5 from a snapped start)', () => {
+  it('quantized iterates stay on the grid of their run\'s index, with and without gradient noise (eq. 5 from a snapped start)', () => {
     const hyper = problemHyper(problem);
-    for (const name of ['qsgd-p8', 'qsgd-lgv', 'qtadam-ref']) {
+    for (const name of ['qsgd-p8', 'qsgd-lgv', 'qtadam-ref', ...NOISY_QUANTIZED]) {
       const pop = population(1);
       const optimizer = createOptimizer(specFor(name, { ...hyper, steps: 300 }), pop);
       let offGrid = 0;
@@ -49,11 +56,84 @@ describe('simulation drivers', () => {
         optimizer.step(t);
         const scheduler = optimizer.scheduler!;
         for (let r = 0; r < pop.runs; r++) {
-          const Q = makeGrid(1, 2, scheduler.p[r]).Q;
-          for (let i = 0; i < pop.dims; i++) if (!Number.isInteger(pop.w[r * 2 + i] * Q)) offGrid++;
+          const grid = makeGrid(1, 2, scheduler.p[r]);
+          for (let i = 0; i < pop.dims; i++) {
+            const x = pop.w[r * 2 + i];
+            // On G_p: an integer multiple of the cell, i.e. its own quantization (core quantizer).
+            if (!Number.isInteger(x * grid.Q) || quantize(x, grid, 'round') !== x) offGrid++;
+          }
         }
       }
       expect(offGrid, name).toBe(0);
+    }
+  });
+
+  it('the -noise optimizers are exactly the quantized specs with gradient noise, each with sgd\'s σ on the problem', () => {
+    const hyper = problemHyper(problem);
+    const inputs = { ...hyper, steps: 1000 };
+    const sgd = specFor('sgd', inputs);
+    expect(NOISY_QUANTIZED.length).toBeGreaterThan(0);
+    expect(OPTIMIZER_NAMES.filter((name) => quantizesNoisyGradient(specFor(name, inputs)))).toEqual(NOISY_QUANTIZED);
+    for (const name of NOISY_QUANTIZED) {
+      const { noise, ...rest } = quantizedSpec(name, inputs);
+      expect(sgd.kind === 'sgd' && noise === sgd.noise && noise > 0, name).toBe(true);
+      // Apart from the noise, the spec is its noiseless namesake's.
+      expect(rest, name).toEqual(specFor(name.replace('-noise', ''), inputs));
+    }
+  });
+
+  it('gradient noise σ = 0 gives the noiseless quantized optimizer bit for bit, and σ > 0 does not', () => {
+    const hyper = problemHyper(problem);
+    for (const name of ['qsgd-p8-noise', 'qsgd-lgv-noise']) {
+      const noisy = quantizedSpec(name, { ...hyper, steps: 200 });
+      const trajectory = (spec: OptimizerSpec) => {
+        const pop = population(3);
+        const optimizer = createOptimizer(spec, pop);
+        for (let t = 0; t < 200; t++) optimizer.step(t);
+        return { w: Array.from(pop.w), p: Array.from(optimizer.scheduler!.p) };
+      };
+      const plain = trajectory(specFor(name.replace('-noise', ''), { ...hyper, steps: 200 }));
+      expect(trajectory({ ...noisy, noise: 0 }), name).toEqual(plain);
+      expect(trajectory(noisy).w, name).not.toEqual(plain.w);
+    }
+  });
+
+  it('a noisy quantized step is Q_p(−λ(∇f + σz)), z the run\'s own N(0, 1) draws: the first step by hand with the core quantizer', () => {
+    const hyper = problemHyper(problem);
+    const objective = createObjective(problem.objective, problem.dims);
+    for (const name of ['qsgd-p8-noise', 'qsgd-lgv-noise']) {
+      const spec = quantizedSpec(name, { ...hyper, steps: 1000 });
+      const sigma = spec.noise!;
+      const pop = population(4);
+      const optimizer = createOptimizer(spec, pop);
+      const scheduler = optimizer.scheduler!;
+      const pStart = Array.from(scheduler.p);
+      // The index the step was quantized at (after B.2a), before afterStep's tick can raise it.
+      let pStep: number[] = [];
+      const tick = scheduler.afterStep.bind(scheduler);
+      scheduler.afterStep = () => {
+        pStep = Array.from(scheduler.p);
+        tick();
+      };
+      optimizer.step(0);
+
+      const seeds = studySeeds(5, 0, 4);
+      const start = population(4).w;
+      let differsFromNoiseless = 0;
+      for (let r = 0; r < pop.runs; r++) {
+        const w0 = quantizeVector(start.subarray(r * 2, r * 2 + 2), makeGrid(1, 2, pStart[r]), 'round');
+        const g = new Float64Array(2);
+        objective.gradient(w0, 0, g, 0);
+        const rng = createRng(seeds.noise(r));
+        const noisy = Float64Array.from(g, (x) => -spec.lambda * (x + sigma * rng.normal()));
+        const exact = Float64Array.from(g, (x) => -spec.lambda * x);
+        const grid = makeGrid(1, 2, pStep[r]);
+        const dq = quantizeVector(noisy, grid, 'round');
+        for (let i = 0; i < 2; i++) expect(pop.w[r * 2 + i], `${name} run ${r}`).toBe(w0[i] + dq[i]);
+        if (quantizeVector(exact, grid, 'round').some((x, i) => x !== dq[i])) differsFromNoiseless++;
+      }
+      // The noise moved the quantized steps: the comparison above is not the noiseless one.
+      expect(differsFromNoiseless, name).toBeGreaterThan(pop.runs / 2);
     }
   });
 

@@ -94,6 +94,21 @@ export class Population {
   }
 
   /**
+   * g += N(0, σ²) per component for every live run, from the run's own generator: the stand-in
+   * for mini-batch noise (SPEC §3, eq. 31) of `sgd` and of the quantized `-noise` variants. One
+   * loop for both, so the same σ and seed give them the same draws in the same order.
+   */
+  addGradientNoise(sigma: number): void {
+    const { g, dims, runs, rngs, diverged } = this;
+    for (let r = 0; r < runs; r++) {
+      // Frozen runs keep g = 0 and draw nothing.
+      if (diverged[r]) continue;
+      const rng = rngs[r];
+      for (let i = r * dims; i < (r + 1) * dims; i++) g[i] += sigma * rng.normal();
+    }
+  }
+
+  /**
    * ∇f for every run into g: one gradient evaluation per run. Frozen runs, and runs whose step
    * λ·g would exceed DIVERGENCE_STEP, get g = 0 (and are frozen).
    */

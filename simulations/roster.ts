@@ -86,6 +86,27 @@ export const ROSTER: ReadonlyMap<string, RosterEntry> = new Map<string, RosterEn
     },
   ],
   [
+    'qsgd-p8-noise',
+    {
+      description: 'conventional quantized SGD, p fixed at 8, on SGD\'s noisy gradient (exact gradient + N(0, σ²), σ as for sgd)',
+      spec: ({ lambda, c, steps }) => ({ kind: 'fixed-quantized', direction: 'sgd', lambda, p: 8, mode: 'round', noise: sgdNoise(lambda, c, steps) }),
+    },
+  ],
+  [
+    'qsgd-ref-noise',
+    {
+      description: 'proposed QSGD as qsgd-ref (reference κ, C = 1e-6) on SGD\'s noisy gradient (exact gradient + N(0, σ²), σ as for sgd)',
+      spec: ({ lambda, c, steps }) => ({ ...proposed('sgd', 'reference', R.C, lambda), noise: sgdNoise(lambda, c, steps) }),
+    },
+  ],
+  [
+    'qsgd-lgv-noise',
+    {
+      description: 'proposed QSGD as qsgd-lgv (Langevin κ, C = c) on SGD\'s noisy gradient (exact gradient + N(0, σ²), σ as for sgd)',
+      spec: ({ lambda, c, steps }) => ({ ...proposed('sgd', 'langevin', c, lambda), noise: sgdNoise(lambda, c, steps) }),
+    },
+  ],
+  [
     'langevin',
     {
       description: 'annealed Langevin, Euler–Maruyama dt = λ, T = c/ln(λt + 2)',
@@ -102,6 +123,18 @@ export const ROSTER: ReadonlyMap<string, RosterEntry> = new Map<string, RosterEn
 ]);
 
 export const OPTIMIZER_NAMES: readonly string[] = [...ROSTER.keys()];
+
+/**
+ * The quantized optimizers on SGD's noisy gradient (the paper's setting: QSGD quantizes a
+ * stochastic-gradient step), σ = sgdNoise as for `sgd`; every other quantized optimizer uses the
+ * exact gradient. Named by the suffix, checked against the specs by the driver tests.
+ */
+export const NOISY_QUANTIZED: readonly string[] = OPTIMIZER_NAMES.filter((name) => name.endsWith('-noise'));
+
+/** True for a quantized spec that adds SGD's gradient noise. */
+export function quantizesNoisyGradient(spec: OptimizerSpec): boolean {
+  return (spec.kind === 'proposed' || spec.kind === 'fixed-quantized') && (spec.noise ?? 0) > 0;
+}
 
 export function specFor(name: string, inputs: SpecInputs): OptimizerSpec {
   const entry = ROSTER.get(name);

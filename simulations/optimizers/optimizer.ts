@@ -21,6 +21,8 @@ export type OptimizerSpec =
       readonly lambda: number;
       readonly p: number;
       readonly mode: QuantMode;
+      /** σ of SGD's gradient noise, added before the direction; absent or 0 = the exact gradient. */
+      readonly noise?: number;
     }
   | {
       readonly kind: 'proposed';
@@ -34,6 +36,8 @@ export type OptimizerSpec =
       readonly avoidVanishing: boolean;
       readonly bound: boolean;
       readonly mode: QuantMode;
+      /** σ of SGD's gradient noise, added before the direction; absent or 0 = the exact gradient. */
+      readonly noise?: number;
     }
   | { readonly kind: 'langevin'; readonly lambda: number; readonly c: number }
   | { readonly kind: 'annealing'; readonly c: number; readonly proposal: number };

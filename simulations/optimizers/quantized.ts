@@ -2,6 +2,9 @@
  * The base of every quantized optimizer: the quantized learning equation (SPEC §3 eq. 5, §7
  * Algorithm 1) over a population, one scheduler index per run. Conventional fixed-p quantization
  * and the proposed monotone schedule differ only in the Scheduler they hand in.
+ *
+ * With a noise σ > 0 the gradient first gets SGD's N(0, σ²) per-component noise (the paper's
+ * setting: the quantized step of a stochastic gradient); without it the map is deterministic.
  */
 import {
   makeDirection,
@@ -29,6 +32,7 @@ export class QuantizedOptimizer implements PopulationOptimizer {
     private readonly lambda: number,
     private readonly mode: QuantMode,
     readonly schedule?: ScheduleParams,
+    private readonly noise = 0,
   ) {
     const n = population.w.length;
     this.direction = makeDirection(directionKind, n);
@@ -42,6 +46,8 @@ export class QuantizedOptimizer implements PopulationOptimizer {
   step(): void {
     const { population, h } = this;
     const g = population.gradient(this.lambda);
+    // No noise (absent or 0) is the exact gradient: no draws, which would only add ±0 and cost time.
+    if (this.noise > 0) population.addGradientNoise(this.noise);
     this.direction.compute(g, h);
     quantizedPopulationStep(population.w, h, population.runs, population.dims, this.lambda, this.mode, this.scheduler, this.scratch);
     this.scheduler.afterStep();

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper } from '../hyper.ts';
-import { ROSTER } from '../roster.ts';
+import { quantizesNoisyGradient, ROSTER } from '../roster.ts';
 import type { Study } from '../studies/study.ts';
 import { renderFigure } from './figures.ts';
 import { num, table } from './format.ts';
@@ -37,6 +37,16 @@ export function resultsDocument(study: Study, cells: readonly CellConfig[], resu
   };
 }
 
+/** Which gradient the quantized optimizers of these cells use: exact, except the `-noise` variants. */
+function gradientRule(cells: readonly CellConfig[]): string {
+  const noisy = [...new Set(cells.filter((c) => quantizesNoisyGradient(c.spec)).map((c) => c.optimizer))];
+  const exception = noisy.length
+    ? `, except ${noisy.join(', ')}: they quantize the step of SGD's noisy gradient (exact gradient + N(0, σ²) per component from ` +
+      "the run's own generator, the same σ as sgd on that problem)"
+    : '';
+  return `- Quantized optimizers use the exact gradient (the quantization is their only noise)${exception}; b = 2, η = 1, round quantizer unless stated.`;
+}
+
 function methodSection(cells: readonly CellConfig[]): string {
   const names = [...new Set(cells.map((c) => c.optimizer.split('/')[0]))];
   const runs = [...new Set(cells.map((c) => c.runs))].join(', ');
@@ -54,7 +64,7 @@ function methodSection(cells: readonly CellConfig[]): string {
       `(${first.targets.map((t) => num(t)).join(', ')}); ECDF and ERT by core hittingEcdf / expectedRunningTime.`,
     '- Divergence: a run that leaves the box widened by 10 box widths, becomes non-finite, or would take a step |λg| > 1e4 is frozen and counted as a miss.',
     `- Seeds: ${SEED_RULE}. Every number in results.json sits next to its configuration.`,
-    '- Quantized optimizers use the exact gradient (the quantization is their only noise); b = 2, η = 1, round quantizer unless stated.',
+    gradientRule(cells),
     '',
     table(
       ['optimizer', 'what it is'],

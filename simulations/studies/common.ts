@@ -79,6 +79,24 @@ export function tallySentence(subject: string, other: string, t: Tally): string 
   );
 }
 
+/**
+ * A quantized optimizer on SGD's noisy gradient against `sgd` itself at the same σ: the tally, and
+ * what it says about quantizing the step, whichever way the intervals fall.
+ */
+export function sameNoiseSentence(subject: string, t: Tally): string {
+  const up = t.above.length > 0;
+  const down = t.below.length > 0;
+  const effect =
+    up && !down
+      ? 'raised the δ-hit rate where the intervals separate and lowered it nowhere'
+      : down && !up
+        ? 'lowered the δ-hit rate where the intervals separate and raised it nowhere'
+        : up && down
+          ? 'raised the δ-hit rate in some settings and lowered it in others'
+          : 'made no detectable difference to the δ-hit rate';
+  return `${tallySentence(subject, 'sgd at the same gradient noise σ', t)} So quantizing the noisy SGD step (as ${subject} does) ${effect}.`;
+}
+
 /** Sentences about the along-the-run diagnostics of the proposed optimizers in these rows. */
 export function diagnosticsSentences(all: readonly Row[]): string[] {
   const proposed = all.filter((r) => r.cell.spec.kind === 'proposed' && r.result.quantization);

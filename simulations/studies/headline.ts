@@ -2,8 +2,19 @@
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, problemKey, type Problem } from '../hyper.ts';
 import { num, rate, table } from '../report/format.ts';
-import { OPTIMIZER_NAMES } from '../roster.ts';
-import { detailTable, diagnosticsSentences, exactLandingSentences, problemLabel, rateChart, rows, tally, tallySentence, type Row } from './common.ts';
+import { NOISY_QUANTIZED, OPTIMIZER_NAMES } from '../roster.ts';
+import {
+  detailTable,
+  diagnosticsSentences,
+  exactLandingSentences,
+  problemLabel,
+  rateChart,
+  rows,
+  sameNoiseSentence,
+  tally,
+  tallySentence,
+  type Row,
+} from './common.ts';
 import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 export const HEADLINE_PROBLEMS: readonly Problem[] = [
@@ -31,6 +42,21 @@ const PAIRS: readonly [string, string][] = [
   ['qsgd-lgv', 'sa'],
   ['langevin', 'gd'],
   ['sa', 'gd'],
+  // The paper's setting, quantized steps of a noisy gradient: does the noise carry the proposed
+  // QSGD over barriers its deterministic map cannot cross, and how does it fare against its peers?
+  ['qsgd-lgv-noise', 'qsgd-lgv'],
+  ['qsgd-ref-noise', 'qsgd-ref'],
+  ['qsgd-lgv-noise', 'qsgd-p8-noise'],
+  ['qsgd-lgv-noise', 'langevin'],
+];
+
+/**
+ * Cells in two blocks, the exact-gradient roster first and the `-noise` variants after it, so that
+ * adding the noisy variants left the cell indices (hence the noise seeds) of the others unchanged.
+ */
+const BLOCKS: readonly (readonly string[])[] = [
+  OPTIMIZER_NAMES.filter((name) => !NOISY_QUANTIZED.includes(name)),
+  NOISY_QUANTIZED,
 ];
 
 export const headline: Study = {
@@ -39,14 +65,17 @@ export const headline: Study = {
   question:
     'Does the proposed quantized learning (QSGD, QtADAM: monotone p, B.2a and B.2b) reach a global minimiser more often than ' +
     'plain GD/SGD/ADAM, conventional fixed-p quantization, annealed Langevin dynamics and simulated annealing, with the same ' +
-    'number of evaluations per run and the same start points?',
+    'number of evaluations per run and the same start points? And in the paper\'s own setting, the quantized step of a noisy ' +
+    '(SGD) gradient: does the proposed QSGD on SGD\'s noisy gradient beat SGD at the same noise?',
   scales: { default: { runs: 100, steps: 10_000 }, full: { runs: 1000, steps: 100_000 } },
   optimizers: OPTIMIZER_NAMES,
   cells(options: StudyOptions): CellConfig[] {
     const builder = new CellBuilder('headline', options, scaleOf(this, options));
     const problems = HEADLINE_PROBLEMS.filter((p) => !options.objectives || options.objectives.includes(p.objective));
-    for (const problem of problems) {
-      for (const optimizer of selected(OPTIMIZER_NAMES, options.optimizers)) builder.addRoster(problem, optimizer);
+    for (const block of BLOCKS) {
+      for (const problem of problems) {
+        for (const optimizer of selected(block, options.optimizers)) builder.addRoster(problem, optimizer);
+      }
     }
     return builder.cells;
   },
@@ -82,14 +111,20 @@ export const headline: Study = {
           `${tied.length - 1} other optimizer(s) have intervals reaching it${tied.length > 1 ? ` (${tied.slice(1).map((r) => r.cell.optimizer).join(', ')})` : ''}.`,
       );
     }
-    const pairSentences: string[] = [];
-    for (const [subject, other] of PAIRS) {
-      const pairs = problems.flatMap((problem) => {
+    const pairsOf = (subject: string, other: string) =>
+      problems.flatMap((problem) => {
         const s = find(problem, subject);
         const o = find(problem, other);
         return s && o ? [{ group: `${problem.objective} d=${problem.dims}`, subject: s, other: o }] : [];
       });
+    const pairSentences: string[] = [];
+    for (const [subject, other] of PAIRS) {
+      const pairs = pairsOf(subject, other);
       if (pairs.length) pairSentences.push(tallySentence(subject, other, tally(pairs)));
+    }
+    for (const subject of NOISY_QUANTIZED) {
+      const pairs = pairsOf(subject, 'sgd');
+      if (pairs.length) pairSentences.push(sameNoiseSentence(subject, tally(pairs)));
     }
 
     const hyperRows = problems.map((p) => {

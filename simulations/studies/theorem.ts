@@ -12,14 +12,29 @@ import { Population, studySeeds } from '../population.ts';
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, type Problem } from '../hyper.ts';
 import { compareIntervals, num, rate, table } from '../report/format.ts';
-import { specFor } from '../roster.ts';
+import { NOISY_QUANTIZED, specFor } from '../roster.ts';
 import { objectiveOf } from '../runner.ts';
-import { diagnosticsSentences, rateChart, rows, type Row } from './common.ts';
+import { diagnosticsSentences, rateChart, rows, sameNoiseSentence, tally, tallySentence, type Row } from './common.ts';
 import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 export const C_OVER_DELTA: readonly number[] = [0.25, 0.5, 1, 2, 4];
 export const HORIZONS: readonly number[] = [1_000, 10_000, 100_000];
-const ANNEALED = ['langevin', 'qsgd-lgv', 'qtadam-lgv', 'sa'] as const;
+/**
+ * The optimizers swept over c/Δ, in cell order (the four exact-gradient annealed methods first, so
+ * that adding the noisy ones left their cell indices, hence noise seeds, unchanged). `annealed`:
+ * the temperature follows the c/ln(·) schedule, so the theorem predicts rise for c ≥ Δ and stall
+ * for c ≪ Δ; the others run at SGD's constant temperature T_end and get no prediction.
+ */
+const SWEPT: readonly { readonly name: string; readonly annealed: boolean; readonly note?: string }[] = [
+  { name: 'langevin', annealed: true },
+  { name: 'qsgd-lgv', annealed: true },
+  { name: 'qtadam-lgv', annealed: true },
+  { name: 'sa', annealed: true },
+  { name: 'sgd', annealed: false, note: 'constant temperature T_end = c/ln(λN + 2), not annealed' },
+  { name: 'qsgd-lgv-noise', annealed: true, note: 'its quantization anneals with C = c; SGD\'s noise adds the constant T_end on top' },
+  { name: 'qsgd-ref-noise', annealed: false, note: 'SGD\'s constant T_end plus the reference schedule\'s quantization (C = 1e-6), not annealed with c' },
+];
+const SWEPT_NAMES = SWEPT.map((o) => o.name);
 const PROBLEM: Problem = { objective: 'double-well', dims: 1 };
 
 function barrier(): number {
@@ -54,9 +69,10 @@ export const theorem: Study = {
   question:
     'Geman–Hwang: with T = c/ln(s+2) and c at least the barrier Δ, the law of the iterate converges to the global minimisers. ' +
     'Does the hit rate rise with the horizon for c ≥ Δ and stall for c ≪ Δ, for annealed Langevin, the proposed quantized ' +
-    'methods with C = c (Langevin κ) and simulated annealing?',
+    'methods with C = c (Langevin κ) and simulated annealing? For comparison at the same c: SGD at the constant temperature ' +
+    'T_end = c/ln(λN + 2), and the proposed QSGD on SGD\'s noisy gradient (the paper\'s setting), with Langevin and with reference κ.',
   scales: { default: { runs: 100, steps: 100_000 }, full: { runs: 1000, steps: 100_000 } },
-  optimizers: ['gd', ...ANNEALED],
+  optimizers: ['gd', ...SWEPT_NAMES],
   cells(options: StudyOptions): CellConfig[] {
     const scale = scaleOf(this, options);
     const builder = new CellBuilder('theorem', options, scale);
@@ -66,7 +82,7 @@ export const theorem: Study = {
     if (!options.optimizers || options.optimizers.includes('gd')) {
       builder.add(PROBLEM, 'gd', specFor('gd', { ...hyper, steps: scale.steps }), { cOverDelta: 0 });
     }
-    for (const optimizer of selected(ANNEALED, options.optimizers)) {
+    for (const optimizer of selected(SWEPT_NAMES, options.optimizers)) {
       for (const ratio of C_OVER_DELTA) {
         const spec = specFor(optimizer, { ...hyper, c: ratio * delta, steps: scale.steps });
         builder.add(PROBLEM, optimizer, spec, { cOverDelta: ratio, c: ratio * delta });
@@ -107,7 +123,7 @@ export const theorem: Study = {
     }
     const first = horizons[0];
     const last = horizons[horizons.length - 1];
-    for (const optimizer of ANNEALED) {
+    for (const { name: optimizer, annealed, note } of SWEPT) {
       const own = all.filter((r) => r.cell.optimizer === optimizer);
       if (own.length === 0 || first === undefined || first === last) continue;
       const verdicts = own.map((row) => {
@@ -121,8 +137,9 @@ export const theorem: Study = {
       const cold = verdicts.filter((v) => v.ratio <= 0.5);
       const hotRise = hot.filter((v) => v.order === 'above').length;
       const coldRise = cold.filter((v) => v.order === 'above').length;
-      const pattern =
-        hot.length && cold.length
+      const pattern = !annealed
+        ? 'no prediction from the theorem'
+        : hot.length && cold.length
           ? hotRise === hot.length && coldRise === 0
             ? 'the pattern the theorem predicts (rise for c ≥ Δ, stall for c ≪ Δ) is seen'
             : hotRise === 0
@@ -130,9 +147,24 @@ export const theorem: Study = {
               : 'the predicted pattern is seen only in part'
           : 'too few cells for a verdict';
       sentences.push(
-        `${optimizer}, δ-hit rate from ${first} to ${last} evaluations: ${verdicts.map(describe).join('; ')}. ` +
+        `${optimizer}${note ? ` (${note})` : ''}, δ-hit rate from ${first} to ${last} evaluations: ${verdicts.map(describe).join('; ')}. ` +
           `For c ≥ Δ the rate rose in ${hotRise} of ${hot.length} settings, for c ≤ Δ/2 in ${coldRise} of ${cold.length}: ${pattern}.`,
       );
+    }
+    // The noisy proposed QSGD against its noiseless self, Langevin and SGD, at each c/Δ, at the last horizon.
+    const pairsOf = (subject: string, other: string) =>
+      C_OVER_DELTA.flatMap((ratio) => {
+        const s = all.find((r) => r.cell.optimizer === subject && Number(r.cell.labels.cOverDelta) === ratio);
+        const o = all.find((r) => r.cell.optimizer === other && Number(r.cell.labels.cOverDelta) === ratio);
+        return s && o ? [{ group: `c/Δ = ${num(ratio)}`, subject: s, other: o }] : [];
+      });
+    for (const [subject, other] of [['qsgd-lgv-noise', 'qsgd-lgv'], ['qsgd-lgv-noise', 'langevin']] as const) {
+      const pairs = pairsOf(subject, other);
+      if (pairs.length) sentences.push(`At t = ${steps}: ${tallySentence(subject, other, tally(pairs))}`);
+    }
+    for (const subject of NOISY_QUANTIZED) {
+      const pairs = pairsOf(subject, 'sgd');
+      if (pairs.length) sentences.push(`At t = ${steps}: ${sameNoiseSentence(subject, tally(pairs))}`);
     }
     const hyper = problemHyper(PROBLEM);
     const markdown = [
@@ -141,7 +173,9 @@ export const theorem: Study = {
       '',
       'Time bases: annealed Langevin cools as c/ln(λt + 2) in SDE time s = λt (Euler–Maruyama with dt = λ); the proposed methods use the ' +
         'reference schedule T(t) = b^{2β/(t+2)}·C/ln(t+2) per step with C = c and Langevin κ = 1/(24λ), which puts their realised ' +
-        'temperature between T(t)/b² and T(t) while B.2b sets p; simulated annealing cools as c/ln(t+2) per evaluation.',
+        'temperature between T(t)/b² and T(t) while B.2b sets p; simulated annealing cools as c/ln(t+2) per evaluation. ' +
+        'SGD and the -noise variants add N(0, σ²) gradient noise with σ = √(2·T_end/λ), T_end = c/ln(λN + 2) and N = ' +
+        `${steps} for every horizon: at the earlier horizons they are runs at the final budget's noise level, not shorter runs with their own σ.`,
       '',
       '## δ-hit rate by horizon (estimate [95% Wilson interval])',
       '',
