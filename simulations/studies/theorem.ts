@@ -32,7 +32,7 @@ const SWEPT: readonly { readonly name: string; readonly annealed: boolean; reado
   { name: 'sa', annealed: true },
   { name: 'sgd', annealed: false, note: 'constant temperature T_end = c/ln(λN + 2), not annealed' },
   { name: 'qsgd-lgv-noise', annealed: true, note: 'its quantization anneals with C = c; SGD\'s noise adds the constant T_end on top' },
-  { name: 'qsgd-ref-noise', annealed: false, note: 'SGD\'s constant T_end plus the reference schedule\'s quantization (C = 1e-6), not annealed with c' },
+  { name: 'qsgd-ref-noise', annealed: false, note: 'SGD\'s constant T_end plus the reference schedule\'s quantization at C = 1e-6, not annealed with c' },
 ];
 const SWEPT_NAMES = SWEPT.map((o) => o.name);
 const PROBLEM: Problem = { objective: 'double-well', dims: 1 };
