@@ -15,7 +15,7 @@ import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
 import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
 import type { OptimizerName } from './optimizers.ts';
 import { loadPaperTable1, paperCell, type PaperTable1 } from './paper-table1.ts';
-import { cellName, lrLabel, readSweep, reusedMarker, runDirectory, type CellResult, type Manifest } from './sweep.ts';
+import { cellName, commandFor, lrLabel, readSweep, reusedMarker, runDirectory, type CellResult, type Manifest } from './sweep.ts';
 import type { EpochRecord } from './train.ts';
 
 /** Table 1's column order. */
@@ -357,7 +357,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     ...doesNot.map((s) => `- ${s}`),
     '',
-    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`qle cifar10 ... --run ${run}\` (finished runs are read, not retrained).`,
+    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`${commandFor(manifest)}\` (finished runs are read, not retrained; add \`--shard K/N\` to N processes to train in parallel).`,
     '',
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), md);

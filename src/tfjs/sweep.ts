@@ -8,9 +8,9 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
 import type { ModelName } from './models.ts';
-import { DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
+import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
 import { atomicWriteFile, readLog, trainRun, type EpochRecord, type RunConfig } from './train.ts';
-import type { AdamHyper } from '../core/learning.ts';
+import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
 
 export { DEFAULT_RUNS_DIR } from './names.ts';
 import { DEFAULT_RUNS_DIR } from './names.ts';
@@ -72,6 +72,37 @@ export function cellName(optimizer: OptimizerName, lr: number, seed: number): st
 
 export function runDirectory(runsDir: string, run: string): string {
   return join(runsDir, run);
+}
+
+/** The `qle cifar10` command that reproduces a plan (options at their defaults are left out). */
+export function commandFor(plan: SweepPlan): string {
+  const q = plan.quantization;
+  const d = DEFAULT_QUANTIZATION;
+  const args = [
+    'npm run -s qle -- cifar10',
+    `--model ${plan.model}`,
+    `--optimizer ${plan.optimizers.join(',')}`,
+    `--lr ${plan.lrs.map(lrLabel).join(',')}`,
+    `--runs ${plan.seeds.length}`,
+    plan.seeds[0] !== 1 ? `--seed ${plan.seeds[0]}` : '',
+    `--epochs ${plan.epochs}`,
+    plan.batch !== DEFAULT_BATCH ? `--batch ${plan.batch}` : '',
+    `--train-subset ${plan.trainSubset}`,
+    `--test-subset ${plan.testSubset}`,
+    plan.shuffle ? '--shuffle' : '',
+    q.timeUnit !== d.timeUnit ? `--time-unit ${q.timeUnit}` : '',
+    q.kappa !== d.kappa ? `--kappa ${q.kappa}` : '',
+    q.mode !== d.mode ? `--mode ${q.mode}` : '',
+    q.schedule.p0 !== d.schedule.p0 ? `--p0 ${q.schedule.p0}` : '',
+    q.schedule.pMax !== d.schedule.pMax ? `--pmax ${q.schedule.pMax}` : '',
+    q.switches.bound ? '' : '--no-bound',
+    q.switches.avoidVanishing ? '' : '--no-avoid-vanishing',
+    q.perTensor ? '--per-tensor' : '',
+    plan.adam.eps !== ADAM_DEFAULTS.eps ? `--adam-eps ${plan.adam.eps}` : '',
+    plan.reuseFrom ? `--reuse ${plan.reuseFrom}` : '',
+    `--run ${plan.run}`,
+  ];
+  return args.filter((a) => a !== '').join(' ');
 }
 
 /** The configuration of one run. SGD and ADAM do not quantize: they get the default quantization

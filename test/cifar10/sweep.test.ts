@@ -1,6 +1,8 @@
 /** The grid of a sweep and its shards: seed-major order, and N shards partition the grid. */
 import { describe, expect, it } from 'vitest';
-import { gridCells, type SweepPlan } from '../../src/tfjs/sweep.ts';
+import { Command } from 'commander';
+import { commandFor, gridCells, type SweepPlan } from '../../src/tfjs/sweep.ts';
+import { planFrom, register } from '../../src/cli/commands/cifar10.ts';
 import { DEFAULT_QUANTIZATION } from '../../src/tfjs/names.ts';
 import { ADAM_DEFAULTS } from '../../src/core/learning.ts';
 
@@ -26,4 +28,29 @@ describe('sweep grid', () => {
       expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
     }
   });
+});
+
+/** The plan `qle cifar10 ARGS` would run, without training anything. */
+async function planOf(command: string): Promise<SweepPlan> {
+  const program = new Command().exitOverride();
+  register(program);
+  let plan: SweepPlan | undefined;
+  program.commands.find((c) => c.name() === 'cifar10')!.action((options) => {
+    plan = planFrom(options);
+  });
+  await program.parseAsync(command.replace(/^npm run -s qle -- /, '').split(' '), { from: 'user' });
+  return plan!;
+}
+
+describe('the command a report prints', () => {
+  const variants: SweepPlan[] = [
+    plan,
+    { ...plan, run: 'variant', seeds: [5, 6], batch: 64, shuffle: true, lrs: [2 ** -3, 0.01], optimizers: ['qsgd'], adam: { ...plan.adam, eps: 1e-6 }, reuseFrom: 'grid',
+      quantization: { ...plan.quantization, mode: 'floor', kappa: 'langevin', timeUnit: 'step', perTensor: true, switches: { avoidVanishing: false, bound: false }, schedule: { ...plan.quantization.schedule, p0: 2, pMax: 20 } } },
+  ];
+  for (const [i, original] of variants.entries()) {
+    it(`reproduces the plan exactly (variant ${i})`, async () => {
+      expect(await planOf(commandFor(original))).toEqual(original);
+    });
+  }
 });
