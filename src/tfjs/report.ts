@@ -376,6 +376,7 @@ export function renderIndex(reportParent: string): void {
       manifest: Manifest;
       summaries: CellSummary[];
       computeSeconds: number;
+      wallSeconds?: number;
       finishedRuns: number;
       plannedRuns: number;
     };
@@ -390,13 +391,13 @@ export function renderIndex(reportParent: string): void {
       `${modelDescription(m.model)}, ${m.trainSubset}/${m.testSubset} images, ${m.epochs} ep, λ ${m.lrs.map(lrLabel).join(' ')}, ${m.seeds.length} seeds (${r.finishedRuns}/${r.plannedRuns} runs)`,
       `clock per ${q.timeUnit}, ${q.perTensor ? 'per-tensor' : 'global'} index, B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, κ ${q.kappa}`,
       ...COLUMNS.map(average),
-      minutes(r.computeSeconds),
+      `${minutes(r.computeSeconds)}${r.wallSeconds ? ` (${minutes(r.wallSeconds)} wall, ${m.processes ?? 1} process${(m.processes ?? 1) > 1 ? 'es' : ''})` : ''}${m.reuseFrom ? `, incl. runs reused from ${m.reuseFrom}` : ''}`,
     ];
   });
   const md = [
     '# CIFAR-10 runs (generated)',
     '',
-    'Mean final test top-1 (%) averaged over the learning rates of each run; the details, spreads and the paper\'s values are in each report. Throughput and the cost of the full Table 1: [bench-cpu.md](bench-cpu.md).',
+    'Mean final test top-1 (%) averaged over the learning rates of each run; the details, spreads and the paper\'s values are in each report. "compute" is training and evaluation time summed over runs, then the wall-clock time and the number of parallel processes. Throughput and the cost of the full Table 1: [bench-cpu.md](bench-cpu.md).',
     '',
     table(['run', 'scale', 'quantization', ...COLUMNS.map((o) => `${DISPLAY[o]} test`), 'compute'], rows),
     '',
