@@ -9,7 +9,7 @@
  *        npm run bench:cifar -- --render-only cpu   (re-render the markdown from the saved JSON)
  */
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../simulations/report/write.ts';
+import { writeFileAtomic } from '../src/io/atomic-write.ts';
 import { loadTf } from '../src/tfjs/backend.ts';
 import { NUM_CLASSES } from '../src/tfjs/data.ts';
 import { buildModel, fanFor, initializeWeights, inputShapeOf, trainableParams, type ModelName } from '../src/tfjs/models.ts';

@@ -4,8 +4,8 @@ import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper } from '../hyper.ts';
 import { quantizesNoisyGradient, ROSTER } from '../roster.ts';
 import type { Study } from '../studies/study.ts';
-import { renderFigure } from './figures.ts';
-import { num, table } from './format.ts';
+import { renderFigure } from '../../src/report/figures.ts';
+import { num, table } from '../../src/report/format.ts';
 import { writeFileAtomic } from './write.ts';
 
 /** results.json schema id and version (simulations/results.schema.json). */

@@ -1,10 +1,6 @@
-/** Files are written to a temporary name and renamed, so an interrupted run never leaves a half-written file. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
-}
+/**
+ * The simulations' atomic writer is the shared one (src/io). This re-export keeps the import in
+ * cache.ts, one of the sources hashed into the cells' code version, unchanged: moving the writer
+ * must not invalidate every cached cell and the code version printed in the committed reports.
+ */
+export { writeFileAtomic } from '../../src/io/atomic-write.ts';

@@ -6,7 +6,7 @@
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, problemKey, type Problem } from '../hyper.ts';
 import type { OptimizerSpec } from '../optimizers/optimizer.ts';
-import { percent, rate, table } from '../report/format.ts';
+import { percent, rate, table } from '../../src/report/format.ts';
 import { specFor } from '../roster.ts';
 import { detailTable, exactLandingSentences, problemLabel, rateChart, rows, tally, tallySentence, type Row } from './common.ts';
 import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';

@@ -1,7 +1,7 @@
 /** Pieces the study renderers share: per-cell lookup, detail tables, pairwise tallies, figure specs. */
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemKey } from '../hyper.ts';
-import { compareIntervals, countOf, num, percent, rate, table, type Order } from '../report/format.ts';
+import { compareIntervals, countOf, num, percent, rate, table, type Order } from '../../src/report/format.ts';
 
 export interface Row {
   readonly cell: CellConfig;

@@ -1,7 +1,7 @@
 /** Study 1: every optimizer on every benchmark problem, one gradient budget. */
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, problemKey, type Problem } from '../hyper.ts';
-import { num, rate, table } from '../report/format.ts';
+import { num, rate, table } from '../../src/report/format.ts';
 import { NOISY_QUANTIZED, OPTIMIZER_NAMES } from '../roster.ts';
 import {
   detailTable,

@@ -1,7 +1,7 @@
 /** Study 4: the learning-rate grid of the paper's Table 1, λ = 2^−2 … 2^−10, for every gradient method. */
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, problemKey, type Problem } from '../hyper.ts';
-import { rate, table } from '../report/format.ts';
+import { rate, table } from '../../src/report/format.ts';
 import { detailTable, exactLandingSentences, problemLabel, rateChart, rows, type Row } from './common.ts';
 import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 

@@ -11,7 +11,7 @@ import { wilsonInterval, type Interval } from '../../src/core/stats.ts';
 import { Population, studySeeds } from '../population.ts';
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper, type Problem } from '../hyper.ts';
-import { compareIntervals, num, rate, table } from '../report/format.ts';
+import { compareIntervals, num, rate, table } from '../../src/report/format.ts';
 import { NOISY_QUANTIZED, specFor } from '../roster.ts';
 import { objectiveOf } from '../runner.ts';
 import { diagnosticsSentences, rateChart, rows, sameNoiseSentence, tally, tallySentence, type Row } from './common.ts';

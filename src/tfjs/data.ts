@@ -9,7 +9,8 @@
  * test-images.u8, test-labels.u8. Every file is written to a temp name and renamed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { join, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 
@@ -42,12 +43,6 @@ export class Cifar10DataError extends Error {
     super(message);
     this.name = 'Cifar10DataError';
   }
-}
-
-function atomicWrite(path: string, data: Uint8Array | string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
 }
 
 const FILES = ['train-images.u8', 'train-labels.u8', 'test-images.u8', 'test-labels.u8'] as const;
@@ -136,10 +131,10 @@ function convert(dir: string): void {
     test: { images: test.images, labels: readLabels('test_lables.json'), count: test.count },
   };
   verifyCifar10(data);
-  atomicWrite(join(dir, 'train-images.u8'), data.train.images);
-  atomicWrite(join(dir, 'train-labels.u8'), data.train.labels);
-  atomicWrite(join(dir, 'test-images.u8'), data.test.images);
-  atomicWrite(join(dir, 'test-labels.u8'), data.test.labels);
+  writeFileAtomic(join(dir, 'train-images.u8'), data.train.images);
+  writeFileAtomic(join(dir, 'train-labels.u8'), data.train.labels);
+  writeFileAtomic(join(dir, 'test-images.u8'), data.test.images);
+  writeFileAtomic(join(dir, 'test-labels.u8'), data.test.labels);
 }
 
 /** Real CIFAR-10, fetched, decoded and verified on first use, then read from the cache. */

@@ -8,9 +8,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { join } from 'node:path';
 import { meanVariance } from '../core/stats.ts';
 import { annealingMargin, kappaFor } from '../core/schedule.ts';
-import { renderFigure } from '../../simulations/report/figures.ts';
-import { table } from '../../simulations/report/format.ts';
-import { writeFileAtomic } from '../../simulations/report/write.ts';
+import { renderFigure } from '../report/figures.ts';
+import { table } from '../report/format.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
 import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
 import type { OptimizerName } from './optimizers.ts';

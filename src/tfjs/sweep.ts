@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
 import type { ModelName } from './models.ts';
 import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
-import { atomicWriteFile, readLog, trainRun, type EpochRecord, type RunConfig } from './train.ts';
+import { readLog, trainRun, type EpochRecord, type RunConfig } from './train.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
 
 export { DEFAULT_RUNS_DIR } from './names.ts';
@@ -136,7 +137,7 @@ function reuse(runsDir: string, from: string, dir: string, name: string, config:
   if (JSON.stringify(saved.config) !== JSON.stringify(config) || !done) return false;
   copyFileSync(checkpoint, join(dir, `${name}.ckpt.json`));
   copyFileSync(log, join(dir, `${name}.jsonl`));
-  atomicWriteFile(reusedMarker(dir, name), `${from}\n`);
+  writeFileAtomic(reusedMarker(dir, name), `${from}\n`);
   return true;
 }
 
@@ -170,10 +171,10 @@ export async function runSweep(
     if (JSON.stringify(savedPlan) !== JSON.stringify(plan)) {
       throw new Error(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
     }
-    if (shard.count > (processes ?? 1)) atomicWriteFile(manifestPath, JSON.stringify({ ...saved, processes: shard.count } satisfies Manifest, null, 2) + '\n');
+    if (shard.count > (processes ?? 1)) writeFileAtomic(manifestPath, JSON.stringify({ ...saved, processes: shard.count } satisfies Manifest, null, 2) + '\n');
   } else {
     const manifest: Manifest = { ...plan, backend, createdAt: new Date().toISOString(), ...(shard.count > 1 ? { processes: shard.count } : {}) };
-    atomicWriteFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   }
   const data = loadCifar10(dataDir);
   const train = prefix(data.train, plan.trainSubset);

@@ -7,8 +7,8 @@
  * A run whose loss or step becomes non-finite stops and is marked diverged (it counts as finished).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
 import { IMAGE_SIZE, NUM_CLASSES, normalize, type Split } from './data.ts';
 import { buildModel, fanFor, initializeWeights, inputShapeOf, type ModelName } from './models.ts';
@@ -78,13 +78,6 @@ const f32 = (s: string) => {
   const b = Buffer.from(s, 'base64');
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
-
-export function atomicWriteFile(path: string, data: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
-}
 
 /** Paths of one run's files. */
 export interface RunFiles {
@@ -242,7 +235,7 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
     };
     history = [...history, record];
     saveCheckpoint(files.checkpoint, config, history, optimizer, nonTrainable);
-    atomicWriteFile(files.log, history.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileAtomic(files.log, history.map((r) => JSON.stringify(r)).join('\n') + '\n');
     hooks.onEpoch?.(record);
     epochsThisCall++;
     if (hooks.stopAfterEpochs !== undefined && epochsThisCall >= hooks.stopAfterEpochs) break;
@@ -262,7 +255,7 @@ function saveCheckpoint(path: string, config: RunConfig, history: EpochRecord[],
     scheduler: state.scheduler,
     nonTrainable: nonTrainable.map((w) => ({ name: w.originalName, values: toBase64(w.read().dataSync() as Float32Array) })),
   };
-  atomicWriteFile(path, JSON.stringify(checkpoint));
+  writeFileAtomic(path, JSON.stringify(checkpoint));
 }
 
 export function defaultRunConfig(partial: Partial<RunConfig> & Pick<RunConfig, 'model' | 'optimizer' | 'lr' | 'epochs' | 'seed'>): RunConfig {

@@ -1,16 +1,10 @@
 /** `qle vectors --out DIR`: conformance vectors for other implementations' test suites (src/check/vectors.ts). */
 import type { Command } from 'commander';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { join } from 'node:path';
 import { buildVectors, learningTrace } from '../../check/vectors.ts';
 import { UsageError } from '../errors.ts';
-
-/** Write via a temporary file and rename: never a half-written vector file. */
-function writeAtomic(path: string, text: string): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
 
 export function register(program: Command): void {
   program
@@ -26,11 +20,11 @@ export function register(program: Command): void {
       }
       const vectors = buildVectors();
       const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`;
-      writeAtomic(join(dir, 'quantizer.json'), json(vectors.quantizer));
-      writeAtomic(join(dir, 'schedule.json'), json(vectors.schedule));
-      writeAtomic(join(dir, 'learning.json'), json(vectors.learning));
-      for (const run of vectors.learning.runs) writeAtomic(join(dir, 'traces', `${run.name}.jsonl`), learningTrace(run));
-      writeAtomic(join(dir, 'manifest.json'), json(vectors.manifest));
+      writeFileAtomic(join(dir, 'quantizer.json'), json(vectors.quantizer));
+      writeFileAtomic(join(dir, 'schedule.json'), json(vectors.schedule));
+      writeFileAtomic(join(dir, 'learning.json'), json(vectors.learning));
+      for (const run of vectors.learning.runs) writeFileAtomic(join(dir, 'traces', `${run.name}.jsonl`), learningTrace(run));
+      writeFileAtomic(join(dir, 'manifest.json'), json(vectors.manifest));
       const count = vectors.quantizer.cases.length + vectors.quantizer.rangeErrors.length;
       process.stdout.write(
         `wrote ${dir}: ${count} quantizer cases, ${vectors.schedule.schedules.length} schedules, ${vectors.learning.runs.length} learning runs (+ traces)\n`,

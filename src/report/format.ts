@@ -1,5 +1,5 @@
 /** Markdown building blocks and the data-driven comparison words of the reports. */
-import type { Interval } from '../../src/core/stats.ts';
+import type { Interval } from '../core/stats.ts';
 
 export function num(x: number | null | undefined, digits = 3): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
