@@ -202,10 +202,13 @@ export class Scheduler {
     readonly timeUnit: TimeUnit = 'step',
     count = 1,
     readonly cap: CapRule = 'strict',
+    /** Where the indices live (count entries; e.g. WebAssembly memory that a kernel reads); default: a new array. */
+    storage?: Int32Array,
   ) {
     validateSchedule(params);
     if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`a scheduler needs at least one index, got ${count}`);
-    this.p = new Int32Array(count).fill(params.p0);
+    if (storage && storage.length !== count) throw new RangeError(`scheduler storage holds ${storage.length} indices, the scheduler ${count}`);
+    this.p = (storage ?? new Int32Array(count)).fill(params.p0);
     this.ceiling = raiseCeiling(cap, params.pMax);
     this.grids = [];
     for (let p = params.p0; p <= this.ceiling; p++) this.grids.push(makeGrid(params.eta, params.base, p));
