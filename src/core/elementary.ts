@@ -1,27 +1,32 @@
 /**
- * qle's own sin, cos and exp: the elementary functions of the built-in objectives' gradients.
+ * qle's own sin, cos, sin(πx), cos(πx) and exp: the elementary functions of the built-in objectives'
+ * gradients.
  *
  * Why not Math.sin: V8 does not promise which libm it uses (Node 20 runs fdlibm; later V8s switch
  * trigonometry to glibc's), so a gradient built on Math.* can change in the last bit between Node
  * versions, and a WebAssembly kernel cannot reproduce it. These functions use only +, −, ×, /,
- * floor and sqrt-free polynomial evaluation, each a correctly rounded IEEE-754 operation, in a
- * fixed order without fused multiply-adds. The SIMD twins in src/wasm/assembly/elementary.ts
- * perform the same operations in the same order, so both give the same bits for every input; the
- * constants below are the single source of both (src/wasm/build.ts writes them into the assembly).
+ * floor-free rounding by a shift constant and bit reads, each exact or correctly rounded IEEE-754,
+ * in a fixed order without fused multiply-adds. The SIMD twins in src/wasm/assembly/elementary.ts
+ * perform the same operations in the same order, so both give the same bits for every input
+ * (tested); the constants below are the single source of both (src/wasm/build.ts writes them into
+ * the assembly).
  *
- * Accuracy (checked against Math.* in the tests): within a few ulps for |x| up to 2^20 (sin, cos)
- * and over the whole range of exp. Beyond 2^20·π the argument reduction is no longer exact; the
- * result is still a deterministic number in [−1, 1] (the objectives never evaluate there: the
- * simulations' divergence guard freezes a run long before).
+ * Accuracy (checked against Math.* in the tests): about 1 ulp for |x| up to 2^20 (sin, cos; the
+ * π-scaled forms have an exact reduction, so for all |x| < 2^50) and over the whole range of exp.
+ * Beyond, the reduction is no longer exact; the result is still a deterministic number in [−1, 1]
+ * (the objectives never evaluate there: the simulations' divergence guard freezes a run first).
  *
- * Method. sin/cos: x = k·π + r with k the nearest integer to x/π (cos: the nearest half-integer),
- * r = x − k·π in three parts (Cody–Waite: k·P1 and k·P2 are exact), sin x = (−1)^k·S(r) with S the
- * Taylor polynomial of sin to degree 21 on |r| ≤ π/2 (truncation below 2^−59). exp: x = k·ln 2 + r,
- * e^r by Taylor to degree 13 on |r| ≤ ln2/2, times 2^k in two exact halves.
+ * Method. x = k·π + r with k the nearest integer to x/π (cos: the nearest half-integer), r = x − k·π
+ * in three parts (Cody–Waite: k·P1 and k·P2 are exact); sin(πv): v = k + f exactly, r = π·f. Then
+ * sin = (−1)^k·S(r) with S the Taylor polynomial of sin to degree 21 on |r| ≤ π/2 (truncation
+ * below 2^−59), the parity of k read from the rounding sum's last bit. exp: x = k·ln 2 + r, e^r by
+ * Taylor to degree 13 on |r| ≤ ln2/2, times 2^k in two exact halves.
  */
 
 const bits = new Float64Array(1);
 const words = new BigUint64Array(bits.buffer);
+const low = new Uint32Array(bits.buffer);
+if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error('qle elementary functions assume a little-endian platform');
 
 /** x with its lowest `drop` significand bits cleared (so small integer multiples of it are exact). */
 function truncateSignificand(x: number, drop: number): number {
@@ -41,6 +46,7 @@ function inverseFactorial(n: number): number {
 export const ROUNDING_SHIFT = 6755399441055744;
 
 export const INV_PI = 1 / Math.PI;
+export const PI = Math.PI;
 /** π = PI_1 + PI_2 + PI_3: PI_1 keeps 30 significant bits, PI_2 = Math.PI − PI_1 the other 23. */
 export const PI_1 = truncateSignificand(Math.PI, 23);
 export const PI_2 = Math.PI - PI_1;
@@ -79,25 +85,44 @@ function sinPolynomial(r: number): number {
   return r + r * z * p;
 }
 
-/** (−1)^k · s for an integer-valued double k, decided in floating point (as the wasm twin does). */
-function signByParity(k: number, s: number): number {
-  const half = k * 0.5;
-  return half !== Math.floor(half) ? -s : s;
+/**
+ * (−1)^k · s, where t = v + ROUNDING_SHIFT is the sum whose last significand bit is the parity of
+ * k = t − ROUNDING_SHIFT (the wasm twin shifts that bit into the sign and xors).
+ */
+function signByParity(t: number, s: number): number {
+  bits[0] = t;
+  return low[0] & 1 ? -s : s;
 }
 
 /** sin x. */
 export function sin(x: number): number {
-  const k = x * INV_PI + ROUNDING_SHIFT - ROUNDING_SHIFT;
+  const t = x * INV_PI + ROUNDING_SHIFT;
+  const k = t - ROUNDING_SHIFT;
   const r = x - k * PI_1 - k * PI_2 - k * PI_3;
-  return signByParity(k, sinPolynomial(r));
+  return signByParity(t, sinPolynomial(r));
 }
 
-/** cos x = (−1)^(j+1) · sin(x − (j + ½)·π), j the nearest integer to x/π − ½. */
+/** cos x = −(−1)^j · sin(x − (j + ½)·π), j the nearest integer to x/π − ½. */
 export function cos(x: number): number {
-  const j = x * INV_PI - 0.5 + ROUNDING_SHIFT - ROUNDING_SHIFT;
-  const m = j + 0.5;
+  const t = x * INV_PI - 0.5 + ROUNDING_SHIFT;
+  const m = t - ROUNDING_SHIFT + 0.5;
   const r = x - m * PI_1 - m * PI_2 - m * PI_3;
-  return signByParity(j + 1, sinPolynomial(r));
+  return -signByParity(t, sinPolynomial(r));
+}
+
+/** sin(π·v): v = k + f with f = v − k exact, |f| ≤ ½. */
+export function sinPi(v: number): number {
+  const t = v + ROUNDING_SHIFT;
+  const f = v - (t - ROUNDING_SHIFT);
+  return signByParity(t, sinPolynomial(f * PI));
+}
+
+/** cos(π·v) = −(−1)^j · sin(π·(v − ½ − j)), j the nearest integer to v − ½. */
+export function cosPi(v: number): number {
+  const u = v - 0.5;
+  const t = u + ROUNDING_SHIFT;
+  const f = u - (t - ROUNDING_SHIFT);
+  return -signByParity(t, sinPolynomial(f * PI));
 }
 
 /** 2^e for e in [−1022, 1023], exact (built by doubling/halving once). */

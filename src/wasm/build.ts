@@ -49,6 +49,7 @@ function constantTable(): [string, number][] {
     ['SIGN_BIT', -0],
     ['ROUNDING_SHIFT', e.ROUNDING_SHIFT],
     ['INV_PI', e.INV_PI],
+    ['PI', e.PI],
     ['PI_1', e.PI_1],
     ['PI_2', e.PI_2],
     ['PI_3', e.PI_3],
@@ -63,6 +64,8 @@ function constantTable(): [string, number][] {
     ['FAST_LIMIT', FAST_LIMIT],
     ['EXACT_LIMIT', EXACT_LIMIT],
     ['RELATIVE_MARGIN', RELATIVE_MARGIN],
+    // The one y < ½ whose fl(y + ½) is 1 (ties to even): the kernel's ⌊y + ½⌋ leaves it to the exact path.
+    ['BELOW_HALF', 0.5 - 2 ** -54],
     ['ABSOLUTE_MARGIN', ABSOLUTE_MARGIN],
   ];
 }

@@ -35,7 +35,7 @@ export const MODE_CODE: Readonly<Record<QuantMode, number>> = { floor: 0, round:
 const WASM_FILE = new URL('./kernels.wasm', import.meta.url);
 const PAGE = 65536;
 const MAX_PAGES = 65536;
-/** Blocks are powers of two of at least 2^6 bytes, aligned to their size up to 64 bytes. */
+/** Blocks are powers of two of at least 2^6 bytes, aligned to 64 bytes. */
 const MIN_CLASS = 6;
 
 /** The grids a kernel's slow lanes refer to by index; set by the caller right before each kernel call. */
@@ -51,6 +51,7 @@ export class Kernels {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   private top: number;
+  private allocations = 0;
   private readonly freeLists = new Map<number, number[]>();
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private readonly registry = new FinalizationRegistry<[number, number]>(([offset, sizeClass]) => this.release(offset, sizeClass));
@@ -93,8 +94,11 @@ export class Kernels {
     if (recycled !== undefined) {
       offset = recycled;
     } else {
-      offset = align(this.top, Math.min(64, 2 ** sizeClass));
-      this.top = offset + 2 ** sizeClass;
+      // Blocks of a size class are a power of two apart, so equal-sized arrays would all start at the
+      // same offset modulo 4096 and every store of a kernel would seem to alias the next load (4K
+      // aliasing halved the pass's speed): a varying pad staggers them.
+      offset = align(this.top, 64);
+      this.top = offset + 2 ** sizeClass + 64 * (1 + ((this.allocations++ * 23) % 64));
       this.reserve(this.top);
     }
     const array = view(this.memory.buffer, offset);

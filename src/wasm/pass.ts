@@ -112,9 +112,6 @@ export class WasmQuantizePass implements QuantizePass {
     const { report, scheduler } = context;
     report.zeroComponents = c[C.OUT_ZEROS];
     report.vanishedRuns = c[C.OUT_VANISHED_RUNS];
-    if (c[C.OUT_RAISES] > 0) {
-      const raises = report.raises;
-      for (let slot = 0; slot < raises.length; slot++) for (let i = raises[slot]; i > 0; i--) scheduler.raise(slot);
-    }
+    if (c[C.OUT_RAISES] > 0) scheduler.raiseEach(report.raises);
   }
 }

@@ -1,6 +1,6 @@
 import type { Objective, ObjectiveFactory } from './objective.ts';
 import { checkDims } from './objective.ts';
-import { sin } from '../elementary.ts';
+import { sinPi } from '../elementary.ts';
 
 const TWO_PI = 2 * Math.PI;
 const TWENTY_PI = 20 * Math.PI;
@@ -31,7 +31,8 @@ export const rastrigin: ObjectiveFactory = {
       gradient(w, offset, g, gOffset) {
         for (let i = 0; i < dims; i++) {
           const x = w[offset + i];
-          g[gOffset + i] = 2 * x + TWENTY_PI * sin(TWO_PI * x);
+          // sin 2πx as sin(π·2x): 2x is exact, so the argument is reduced exactly.
+          g[gOffset + i] = 2 * x + TWENTY_PI * sinPi(2 * x);
         }
       },
     };

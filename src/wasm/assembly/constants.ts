@@ -7,6 +7,7 @@ const TABLE: usize = memory.data<u64>([
   0x8000000000000000, 0x8000000000000000, // SIGN_BIT = -0
   0x4338000000000000, 0x4338000000000000, // ROUNDING_SHIFT = 6755399441055744
   0x3fd45f306dc9c883, 0x3fd45f306dc9c883, // INV_PI = 0.3183098861837907
+  0x400921fb54442d18, 0x400921fb54442d18, // PI = 3.141592653589793
   0x400921fb54000000, 0x400921fb54000000, // PI_1 = 3.141592651605606
   0x3e210b4600000000, 0x3e210b4600000000, // PI_2 = 1.984187036896401e-9
   0x3ca1a62633145c07, 0x3ca1a62633145c07, // PI_3 = 1.2246467991473532e-16
@@ -43,6 +44,7 @@ const TABLE: usize = memory.data<u64>([
   0x4330000000000000, 0x4330000000000000, // FAST_LIMIT = 4503599627370496
   0x4340000000000000, 0x4340000000000000, // EXACT_LIMIT = 9007199254740992
   0x3cd0000000000000, 0x3cd0000000000000, // RELATIVE_MARGIN = 8.881784197001252e-16
+  0x3fdfffffffffffff, 0x3fdfffffffffffff, // BELOW_HALF = 0.49999999999999994
   0x0170000000000000, 0x0170000000000000, // ABSOLUTE_MARGIN = 9.332636185032189e-302
 ]);
 
@@ -71,150 +73,158 @@ const TABLE: usize = memory.data<u64>([
   return v128.load(TABLE, 80);
 }
 // @ts-ignore: decorator
-@inline export function PI_1(): v128 {
+@inline export function PI(): v128 {
   return v128.load(TABLE, 96);
 }
 // @ts-ignore: decorator
-@inline export function PI_2(): v128 {
+@inline export function PI_1(): v128 {
   return v128.load(TABLE, 112);
 }
 // @ts-ignore: decorator
-@inline export function PI_3(): v128 {
+@inline export function PI_2(): v128 {
   return v128.load(TABLE, 128);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S3(): v128 {
+@inline export function PI_3(): v128 {
   return v128.load(TABLE, 144);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S5(): v128 {
+@inline export function SIN_S3(): v128 {
   return v128.load(TABLE, 160);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S7(): v128 {
+@inline export function SIN_S5(): v128 {
   return v128.load(TABLE, 176);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S9(): v128 {
+@inline export function SIN_S7(): v128 {
   return v128.load(TABLE, 192);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S11(): v128 {
+@inline export function SIN_S9(): v128 {
   return v128.load(TABLE, 208);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S13(): v128 {
+@inline export function SIN_S11(): v128 {
   return v128.load(TABLE, 224);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S15(): v128 {
+@inline export function SIN_S13(): v128 {
   return v128.load(TABLE, 240);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S17(): v128 {
+@inline export function SIN_S15(): v128 {
   return v128.load(TABLE, 256);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S19(): v128 {
+@inline export function SIN_S17(): v128 {
   return v128.load(TABLE, 272);
 }
 // @ts-ignore: decorator
-@inline export function SIN_S21(): v128 {
+@inline export function SIN_S19(): v128 {
   return v128.load(TABLE, 288);
 }
 // @ts-ignore: decorator
-@inline export function LOG2E(): v128 {
+@inline export function SIN_S21(): v128 {
   return v128.load(TABLE, 304);
 }
 // @ts-ignore: decorator
-@inline export function LN2_1(): v128 {
+@inline export function LOG2E(): v128 {
   return v128.load(TABLE, 320);
 }
 // @ts-ignore: decorator
-@inline export function LN2_2(): v128 {
+@inline export function LN2_1(): v128 {
   return v128.load(TABLE, 336);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E0(): v128 {
+@inline export function LN2_2(): v128 {
   return v128.load(TABLE, 352);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E1(): v128 {
+@inline export function EXP_E0(): v128 {
   return v128.load(TABLE, 368);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E2(): v128 {
+@inline export function EXP_E1(): v128 {
   return v128.load(TABLE, 384);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E3(): v128 {
+@inline export function EXP_E2(): v128 {
   return v128.load(TABLE, 400);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E4(): v128 {
+@inline export function EXP_E3(): v128 {
   return v128.load(TABLE, 416);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E5(): v128 {
+@inline export function EXP_E4(): v128 {
   return v128.load(TABLE, 432);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E6(): v128 {
+@inline export function EXP_E5(): v128 {
   return v128.load(TABLE, 448);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E7(): v128 {
+@inline export function EXP_E6(): v128 {
   return v128.load(TABLE, 464);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E8(): v128 {
+@inline export function EXP_E7(): v128 {
   return v128.load(TABLE, 480);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E9(): v128 {
+@inline export function EXP_E8(): v128 {
   return v128.load(TABLE, 496);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E10(): v128 {
+@inline export function EXP_E9(): v128 {
   return v128.load(TABLE, 512);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E11(): v128 {
+@inline export function EXP_E10(): v128 {
   return v128.load(TABLE, 528);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E12(): v128 {
+@inline export function EXP_E11(): v128 {
   return v128.load(TABLE, 544);
 }
 // @ts-ignore: decorator
-@inline export function EXP_E13(): v128 {
+@inline export function EXP_E12(): v128 {
   return v128.load(TABLE, 560);
 }
 // @ts-ignore: decorator
-@inline export function EXP_CLAMP_LOW(): v128 {
+@inline export function EXP_E13(): v128 {
   return v128.load(TABLE, 576);
 }
 // @ts-ignore: decorator
-@inline export function EXP_CLAMP_HIGH(): v128 {
+@inline export function EXP_CLAMP_LOW(): v128 {
   return v128.load(TABLE, 592);
 }
 // @ts-ignore: decorator
-@inline export function MIN_NORMAL(): v128 {
+@inline export function EXP_CLAMP_HIGH(): v128 {
   return v128.load(TABLE, 608);
 }
 // @ts-ignore: decorator
-@inline export function FAST_LIMIT(): v128 {
+@inline export function MIN_NORMAL(): v128 {
   return v128.load(TABLE, 624);
 }
 // @ts-ignore: decorator
-@inline export function EXACT_LIMIT(): v128 {
+@inline export function FAST_LIMIT(): v128 {
   return v128.load(TABLE, 640);
 }
 // @ts-ignore: decorator
-@inline export function RELATIVE_MARGIN(): v128 {
+@inline export function EXACT_LIMIT(): v128 {
   return v128.load(TABLE, 656);
 }
 // @ts-ignore: decorator
-@inline export function ABSOLUTE_MARGIN(): v128 {
+@inline export function RELATIVE_MARGIN(): v128 {
   return v128.load(TABLE, 672);
+}
+// @ts-ignore: decorator
+@inline export function BELOW_HALF(): v128 {
+  return v128.load(TABLE, 688);
+}
+// @ts-ignore: decorator
+@inline export function ABSOLUTE_MARGIN(): v128 {
+  return v128.load(TABLE, 704);
 }

@@ -6,7 +6,7 @@
  */
 import {
   EXP_CLAMP_HIGH, EXP_CLAMP_LOW, EXP_E0, EXP_E1, EXP_E10, EXP_E11, EXP_E12, EXP_E13, EXP_E2, EXP_E3, EXP_E4, EXP_E5, EXP_E6, EXP_E7,
-  EXP_E8, EXP_E9, HALF, INV_PI, ONE, LN2_1, LN2_2, LOG2E, PI_1, PI_2, PI_3, ROUNDING_SHIFT, SIGN_BIT, SIN_S11, SIN_S13, SIN_S15, SIN_S17,
+  EXP_E8, EXP_E9, HALF, INV_PI, LN2_1, LN2_2, LOG2E, PI, PI_1, PI_2, PI_3, ROUNDING_SHIFT, SIGN_BIT, SIN_S11, SIN_S13, SIN_S15, SIN_S17,
   SIN_S19, SIN_S21, SIN_S3, SIN_S5, SIN_S7, SIN_S9,
 } from './constants';
 
@@ -27,12 +27,10 @@ import {
   return f64x2.add(r, f64x2.mul(f64x2.mul(r, z), p));
 }
 
-/** (−1)^k · s, k integer-valued (signByParity): flips the sign bit where k/2 is not an integer. */
+/** (−1)^k · s where t = v + ROUNDING_SHIFT ends in k's parity bit (signByParity): shift it into the sign. */
 // @ts-ignore: decorator
-@inline function signByParity(k: v128, s: v128): v128 {
-  const half = f64x2.mul(k, HALF());
-  const odd = f64x2.ne(half, f64x2.floor(half));
-  return v128.xor(s, v128.and(odd, SIGN_BIT()));
+@inline function signByParity(t: v128, s: v128): v128 {
+  return v128.xor(s, i64x2.shl(t, 63));
 }
 
 /** ((v + 1.5·2^52) − 1.5·2^52): v rounded to the nearest integer, ties to even, for |v| < 2^51. */
@@ -50,16 +48,37 @@ import {
 
 // @ts-ignore: decorator
 @inline export function vsin(x: v128): v128 {
-  const k = roundShift(f64x2.mul(x, INV_PI()));
-  return signByParity(k, sinPolynomial(reduceByPi(x, k)));
+  const shift = ROUNDING_SHIFT();
+  const t = f64x2.add(f64x2.mul(x, INV_PI()), shift);
+  const k = f64x2.sub(t, shift);
+  return signByParity(t, sinPolynomial(reduceByPi(x, k)));
 }
 
 // @ts-ignore: decorator
 @inline export function vcos(x: v128): v128 {
-  const half = HALF();
-  const j = roundShift(f64x2.sub(f64x2.mul(x, INV_PI()), half));
-  const m = f64x2.add(j, half);
-  return signByParity(f64x2.add(j, ONE()), sinPolynomial(reduceByPi(x, m)));
+  const shift = ROUNDING_SHIFT();
+  const t = f64x2.add(f64x2.sub(f64x2.mul(x, INV_PI()), HALF()), shift);
+  const m = f64x2.add(f64x2.sub(t, shift), HALF());
+  return v128.xor(signByParity(t, sinPolynomial(reduceByPi(x, m))), SIGN_BIT());
+}
+
+/** sin(π·v). */
+// @ts-ignore: decorator
+@inline export function vsinPi(v: v128): v128 {
+  const shift = ROUNDING_SHIFT();
+  const t = f64x2.add(v, shift);
+  const f = f64x2.sub(v, f64x2.sub(t, shift));
+  return signByParity(t, sinPolynomial(f64x2.mul(f, PI())));
+}
+
+/** cos(π·v). */
+// @ts-ignore: decorator
+@inline export function vcosPi(v: v128): v128 {
+  const shift = ROUNDING_SHIFT();
+  const u = f64x2.sub(v, HALF());
+  const t = f64x2.add(u, shift);
+  const f = f64x2.sub(u, f64x2.sub(t, shift));
+  return v128.xor(signByParity(t, sinPolynomial(f64x2.mul(f, PI()))), SIGN_BIT());
 }
 
 /** 2^e for integer lanes e in [−1022, 1023] (the low two i32 lanes), built from the exponent bits. */
@@ -102,4 +121,10 @@ export function cos(x: f64): f64 {
 }
 export function exp(x: f64): f64 {
   return f64x2.extract_lane(vexp(f64x2.splat(x)), 0);
+}
+export function sinPi(x: f64): f64 {
+  return f64x2.extract_lane(vsinPi(f64x2.splat(x)), 0);
+}
+export function cosPi(x: f64): f64 {
+  return f64x2.extract_lane(vcosPi(f64x2.splat(x)), 0);
 }

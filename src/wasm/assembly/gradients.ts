@@ -3,7 +3,7 @@
  * gradient() of each src/core/objectives/*.ts, same operations in the same order (and the same
  * sin/cos/exp, elementary.ts). Then the divergence guard of simulations/population.ts.
  */
-import { vcos, vexp, vsin } from './elementary';
+import { vcos, vcosPi, vexp, vsin, vsinPi } from './elementary';
 import { ONE } from './constants';
 
 const TWO_PI: f64 = 2 * Math.PI;
@@ -14,17 +14,17 @@ const TWENTY_PI: f64 = 20 * Math.PI;
   return array + (<usize>i << 3);
 }
 
-/** Rastrigin: g = 2x + 20π·sin(2πx). */
+/** Rastrigin: g = 2x + 20π·sin(π·2x). */
 export function rastrigin(w: usize, g: usize, n: i32): void {
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const x = v128.load(at(w, i));
-    const s = vsin(f64x2.mul(f64x2.splat(TWO_PI), x));
-    v128.store(at(g, i), f64x2.add(f64x2.mul(f64x2.splat(2), x), f64x2.mul(f64x2.splat(TWENTY_PI), s)));
+    const twoX = f64x2.mul(f64x2.splat(2), x);
+    v128.store(at(g, i), f64x2.add(twoX, f64x2.mul(f64x2.splat(TWENTY_PI), vsinPi(twoX))));
   }
   if (i < n) {
     const x = load<f64>(at(w, i));
-    store<f64>(at(g, i), 2 * x + TWENTY_PI * f64x2.extract_lane(vsin(f64x2.splat(TWO_PI * x)), 0));
+    store<f64>(at(g, i), 2 * x + TWENTY_PI * f64x2.extract_lane(vsinPi(f64x2.splat(2 * x)), 0));
   }
 }
 
@@ -70,12 +70,12 @@ export function sixHumpCamel(w: usize, g: usize, runs: i32): void {
 }
 
 /**
- * Ackley: with S = Σx², C = Σcos 2πx (in index order), ρ = √(S/d):
- * g = [ρ > 0 ? 4·e^(−0.2ρ)/(d·ρ) : 0]·x + (2π/d)·e^(C/d)·sin 2πx.
+ * Ackley: with S = Σx², C = Σcos(π·2x) (in index order), ρ = √(S/d):
+ * g = [ρ > 0 ? 4·e^(−0.2ρ)/(d·ρ) : 0]·x + (2π/d)·e^(C/d)·sin(π·2x).
  */
 export function ackley(w: usize, g: usize, runs: i32, dims: i32): void {
   const dimsF = <f64>dims;
-  const twoPi = f64x2.splat(TWO_PI);
+  const two = f64x2.splat(2);
   for (let r = 0; r < runs; r++) {
     const start = r * dims;
     let squares: f64 = 0;
@@ -84,7 +84,7 @@ export function ackley(w: usize, g: usize, runs: i32, dims: i32): void {
     for (; i + 2 <= dims; i += 2) {
       const x = v128.load(at(w, start + i));
       const x2 = f64x2.mul(x, x);
-      const c = vcos(f64x2.mul(twoPi, x));
+      const c = vcosPi(f64x2.mul(two, x));
       squares += f64x2.extract_lane(x2, 0);
       cosines += f64x2.extract_lane(c, 0);
       squares += f64x2.extract_lane(x2, 1);
@@ -93,7 +93,7 @@ export function ackley(w: usize, g: usize, runs: i32, dims: i32): void {
     if (i < dims) {
       const x = load<f64>(at(w, start + i));
       squares += x * x;
-      cosines += f64x2.extract_lane(vcos(f64x2.splat(TWO_PI * x)), 0);
+      cosines += f64x2.extract_lane(vcosPi(f64x2.splat(2 * x)), 0);
     }
     const radius = Math.sqrt(squares / dimsF);
     // Both exponentials of the run in one call: lanes (−0.2ρ, C/d).
@@ -105,12 +105,12 @@ export function ackley(w: usize, g: usize, runs: i32, dims: i32): void {
     i = 0;
     for (; i + 2 <= dims; i += 2) {
       const x = v128.load(at(w, start + i));
-      const s = vsin(f64x2.mul(twoPi, x));
+      const s = vsinPi(f64x2.mul(two, x));
       v128.store(at(g, start + i), f64x2.add(f64x2.mul(radialV, x), f64x2.mul(periodicV, s)));
     }
     if (i < dims) {
       const x = load<f64>(at(w, start + i));
-      store<f64>(at(g, start + i), radial * x + periodic * f64x2.extract_lane(vsin(f64x2.splat(TWO_PI * x)), 0));
+      store<f64>(at(g, start + i), radial * x + periodic * f64x2.extract_lane(vsinPi(f64x2.splat(2 * x)), 0));
     }
   }
 }

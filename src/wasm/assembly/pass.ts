@@ -12,7 +12,7 @@
  *
  * Layout of the configuration block (i32 words), written once per learner by src/wasm/pass.ts.
  */
-import { quantizeRange, GRID_BYTES, gridRoute, MODE_ROUND, ROUTE_MULTIPLY } from './quantize';
+import { binaryLanes, GRID_BYTES, gridRoute, MODE_FLOOR, MODE_ROUND, quantizeRange, ROUTE_MULTIPLY } from './quantize';
 
 export const C_RUNS: i32 = 0;
 export const C_DIMS: i32 = 1;
@@ -60,7 +60,8 @@ export const FLAG_SCALE: i32 = 16;
 }
 
 /** d[i] = (−λ)·h[i] (the JS −lambda * h[i]). */
-function scale(h: usize, d: usize, n: i32, negLambda: f64): void {
+// @ts-ignore: decorator
+@inline function scale(h: usize, d: usize, n: i32, negLambda: f64): void {
   const factor = f64x2.splat(negLambda);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
@@ -71,7 +72,8 @@ function scale(h: usize, d: usize, n: i32, negLambda: f64): void {
 }
 
 /** w[i] += dq[i]. */
-function addInto(w: usize, dq: usize, n: i32): void {
+// @ts-ignore: decorator
+@inline function addInto(w: usize, dq: usize, n: i32): void {
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const offset = <usize>i << 3;
@@ -83,8 +85,164 @@ function addInto(w: usize, dq: usize, n: i32): void {
   }
 }
 
-function fill(array: usize, first: i32, count: i32, value: i32): void {
+// @ts-ignore: decorator
+@inline function fill(array: usize, first: i32, count: i32, value: i32): void {
   for (let t = first; t < first + count; t++) store<i32>(array + (<usize>t << 2), value);
+}
+
+/**
+ * The second and third results of quantizeSegment: the index the segment ended with (after B.2a),
+ * and 0 (nothing vanished), −1 (vanished, no raise) or k > 0 (vanished, k raises).
+ */
+let segmentIndex: i32 = 0;
+let segmentRaises: i32 = 0;
+
+/**
+ * One segment: d ← −λ·h (FLAG_SCALE), dQ ← Q_p(d), B.2a, w ← w + dQ (snapped on non-binary grids
+ * under FLAG_SNAP). Returns the final non-zero count; the final index and the raises go to
+ * segmentIndex and segmentRaises. On a binary grid the scale and the quantization run in one loop.
+ */
+function quantizeSegment(h: usize, d: usize, dq: usize, w: usize, size: i32, p: i32, p0: i32, ceiling: i32, grids: usize, flags: i32, negLambda: f64): i32 {
+  const grid = grids + <usize>(p - p0) * GRID_BYTES;
+  const mode = flags & FLAG_ROUND ? MODE_ROUND : MODE_FLOOR;
+  let nonZero: i32;
+  if (gridRoute(grid) == ROUTE_MULTIPLY) {
+    nonZero = binaryRun(h, d, dq, size, grid, p - p0, flags, negLambda, mode);
+  } else {
+    if (flags & FLAG_SCALE) scale(h, d, size, negLambda);
+    nonZero = quantizeRange(d, dq, size, grid, p - p0, mode);
+  }
+  return finishSegment(d, dq, w, size, p, p0, ceiling, grids, flags, nonZero);
+}
+
+/**
+ * The rest of a segment whose dQ at index p holds `nonZero` non-zero components: B.2a (vanishing
+ * test, raises with requantization), then the add (and the snap). Returns the final non-zero count.
+ */
+function finishSegment(d: usize, dq: usize, w: usize, size: i32, p: i32, p0: i32, ceiling: i32, grids: usize, flags: i32, nonZero: i32): i32 {
+  const mode = flags & FLAG_ROUND ? MODE_ROUND : MODE_FLOOR;
+  const sumTest = (flags & FLAG_SUM_TEST) != 0;
+  let grid = grids + <usize>(p - p0) * GRID_BYTES;
+  let raised = 0;
+  if (vanishes(sumTest, dq, size, nonZero)) {
+    raised = -1;
+    if (flags & FLAG_MAY_RAISE) {
+      while (p < ceiling) {
+        p += 1;
+        raised = raised < 0 ? 1 : raised + 1;
+        grid = grids + <usize>(p - p0) * GRID_BYTES;
+        nonZero = gridRoute(grid) == ROUTE_MULTIPLY
+          ? binaryRun(0, d, dq, size, grid, p - p0, 0, 0, mode)
+          : quantizeRange(d, dq, size, grid, p - p0, mode);
+        if (!vanishes(sumTest, dq, size, nonZero)) break;
+      }
+    }
+  }
+  segmentIndex = p;
+  segmentRaises = raised;
+  addInto(w, dq, size);
+  // An on-grid iterate of a non-binary grid is snapped back to its grid point (round).
+  if (flags & FLAG_SNAP && gridRoute(grid) != ROUTE_MULTIPLY) quantizeRange(w, w, size, grid, p - p0, MODE_ROUND);
+  return nonZero;
+}
+
+/** d ← −λ·h (FLAG_SCALE) and dQ ← Q_p(d) of one run on a binary grid, in one loop; returns the non-zero count. */
+// @ts-ignore: decorator
+@inline function binaryRun(h: usize, d: usize, dq: usize, size: i32, grid: usize, gridId: i32, flags: i32, negLambda: f64, mode: i32): i32 {
+  const Q = v128.load64_splat(grid);
+  const cell = v128.load64_splat(grid, 8);
+  const factor = f64x2.splat(negLambda);
+  const scaling = (flags & FLAG_SCALE) != 0;
+  let nonZero = 0;
+  let i = 0;
+  for (; i + 2 <= size; i += 2) {
+    const offset = <usize>i << 3;
+    let x: v128;
+    if (scaling) {
+      x = f64x2.mul(factor, v128.load(h + offset));
+      v128.store(d + offset, x);
+    } else {
+      x = v128.load(d + offset);
+    }
+    nonZero += binaryLanes(dq + offset, x, Q, cell, 2, gridId, mode);
+  }
+  if (i < size) {
+    const offset = <usize>i << 3;
+    if (scaling) store<f64>(d + offset, negLambda * load<f64>(h + offset));
+    nonZero += binaryLanes(dq + offset, f64x2.splat(load<f64>(d + offset)), Q, cell, 1, gridId, mode);
+  }
+  return nonZero;
+}
+
+/** array[0 … n) = value. */
+function fillIndex(array: usize, n: i32, value: i32): void {
+  const splat = i32x4.splat(value);
+  let r = 0;
+  for (; r + 4 <= n; r += 4) v128.store(array + (<usize>r << 2), splat);
+  for (; r < n; r++) store<i32>(array + (<usize>r << 2), value);
+}
+
+/** All `runs` indices equal p (a SIMD scan). */
+function sameIndex(indices: usize, runs: i32, p: i32): bool {
+  const splat = i32x4.splat(p);
+  let same = i32x4.splat(-1);
+  let r = 0;
+  for (; r + 4 <= runs; r += 4) same = v128.and(same, i32x4.eq(v128.load(indices + (<usize>r << 2)), splat));
+  for (; r < runs; r++) if (load<i32>(indices + (<usize>r << 2)) != p) return false;
+  return i32x4.all_true(same);
+}
+
+/**
+ * A population of 2-D runs, all at index p on a binary grid, all-zero test: run r is the v128 at
+ * 16·r. A run that vanished and may raise goes through quantizeSegment (which redoes it: w + 0 is
+ * w, so the add already made is harmless). Returns (zeros as i64 lane 0, vanished runs as i32
+ * lane 2, raises as i32 lane 3); the caller has filled the report with "nothing vanished".
+ */
+// @ts-ignore: decorator
+@inline function uniformPairs(
+  runs: i32, p: i32, p0: i32, ceiling: i32, grids: usize, h: usize, d: usize, dq: usize, w: usize,
+  vanished: usize, raises: usize, tensorIndex: usize, flags: i32, negLambda: f64, mode: i32,
+): v128 {
+  const grid = grids + <usize>(p - p0) * GRID_BYTES;
+  const Q = v128.load64_splat(grid);
+  const cell = v128.load64_splat(grid, 8);
+  const factor = f64x2.splat(negLambda);
+  const scaling = (flags & FLAG_SCALE) != 0;
+  const canRaise = (flags & FLAG_MAY_RAISE) != 0 && p < ceiling;
+  let zeros = 0;
+  let vanishedRuns = 0;
+  let raisesTotal = 0;
+  for (let r = 0; r < runs; r++) {
+    const offset = <usize>r << 4;
+    let x: v128;
+    if (scaling) {
+      x = f64x2.mul(factor, v128.load(h + offset));
+      v128.store(d + offset, x);
+    } else {
+      x = v128.load(d + offset);
+    }
+    const nonZero = binaryLanes(dq + offset, x, Q, cell, 2, p - p0, mode);
+    const gone = nonZero == 0;
+    if (gone && canRaise) {
+      const segmentNonZero = finishSegment(d + offset, dq + offset, w + offset, 2, p, p0, ceiling, grids, flags, 0);
+      const raised = segmentRaises;
+      store<u8>(vanished + <usize>r, 1);
+      vanishedRuns += 1;
+      if (raised > 0) {
+        store<i32>(raises + (<usize>r << 2), raised);
+        store<i32>(tensorIndex + (<usize>r << 2), segmentIndex);
+        raisesTotal += raised;
+      }
+      zeros += 2 - segmentNonZero;
+      continue;
+    }
+    // w + dQ also when dQ = 0 (an iterate is never −0, so w + 0 = w).
+    v128.store(w + offset, f64x2.add(v128.load(w + offset), v128.load(dq + offset)));
+    store<u8>(vanished + <usize>r, gone);
+    vanishedRuns += i32(gone);
+    zeros += 2 - nonZero;
+  }
+  return i32x4.replace_lane(i32x4.replace_lane(i64x2.splat(zeros), 2, vanishedRuns), 3, raisesTotal);
 }
 
 /** One step's quantize + B.2a + apply for every run (see the file comment). */
@@ -105,60 +263,109 @@ export function quantizePass(config: usize, h: usize, negLambda: f64, w: usize, 
   const vanished = <usize>word(config, C_VANISHED);
   const tensorIndex = <usize>word(config, C_TENSOR_INDEX);
   const tensorStart = <usize>word(config, C_TENSOR_START);
-  const mode = flags & FLAG_ROUND ? MODE_ROUND : 0;
-  const sumTest = (flags & FLAG_SUM_TEST) != 0;
-  const mayRaise = (flags & FLAG_MAY_RAISE) != 0;
-  const snap = (flags & FLAG_SNAP) != 0;
-  const scaleFirst = (flags & FLAG_SCALE) != 0;
   let zeros = 0;
   let vanishedRuns = 0;
   let raisesTotal = 0;
-  for (let r = 0; r < runs; r++) {
-    const runStart = r * dims;
-    const slotBase = r * slotsPerRun;
-    for (let s = slotBase; s < slotBase + slotsPerRun; s++) {
-      store<i32>(raises + (<usize>s << 2), 0);
-      store<u8>(vanished + <usize>s, 0);
-    }
-    let runVanished = 0;
-    for (let segment = 0; segment < segmentCount; segment++) {
-      const entry = segments + (<usize>(segment * SEGMENT_WORDS) << 2);
-      const start = runStart + load<i32>(entry, 0);
-      const size = load<i32>(entry, 4);
-      const slot = slotBase + load<i32>(entry, 8);
-      const firstTensor = r * tensorsPerRun + load<i32>(entry, 12);
-      const tensorCount = load<i32>(entry, 16);
-      const byteStart = <usize>start << 3;
-      const dSegment = d + byteStart;
-      const dqSegment = dq + byteStart;
-      if (scaleFirst) scale(h + byteStart, dSegment, size, negLambda);
-      const slotRaises = raises + (<usize>slot << 2);
-      const startIndex = load<i32>(indices + (<usize>slot << 2)) + load<i32>(slotRaises);
-      let p = startIndex;
-      let grid = grids + <usize>(p - p0) * GRID_BYTES;
-      let nonZero = quantizeRange(dSegment, dqSegment, size, grid, p - p0, mode);
-      let gone = vanishes(sumTest, dqSegment, size, nonZero);
-      if (gone) {
-        store<u8>(vanished + <usize>slot, 1);
-        runVanished = 1;
+  if (segmentCount == 1 && slotsPerRun == 1 && tensorsPerRun == 1) {
+    // A population of one-tensor runs: run r is segment r, slot r and tensor r. The report starts
+    // as "nothing vanished, every run at the index it met"; runs that vanish patch their entries.
+    memory.fill(raises, 0, <usize>runs << 2);
+    const fast = (flags & FLAG_SUM_TEST) == 0;
+    const p = load<i32>(indices);
+    const grid = grids + <usize>(p - p0) * GRID_BYTES;
+    if (fast && dims == 2 && gridRoute(grid) == ROUTE_MULTIPLY && sameIndex(indices, runs, p)) {
+      fillIndex(tensorStart, runs, p);
+      fillIndex(tensorIndex, runs, p);
+      // The steady state of a 2-D population: one index for all, one v128 per run, no branch but
+      // the rare ones (an undecided lane, a run that vanished and may raise).
+      const counts = flags & FLAG_ROUND
+        ? uniformPairs(runs, p, p0, ceiling, grids, h, d, dq, w, vanished, raises, tensorIndex, flags, negLambda, MODE_ROUND)
+        : uniformPairs(runs, p, p0, ceiling, grids, h, d, dq, w, vanished, raises, tensorIndex, flags, negLambda, MODE_FLOOR);
+      zeros = <i32>i64x2.extract_lane(counts, 0);
+      vanishedRuns = i32x4.extract_lane(counts, 2);
+      raisesTotal = i32x4.extract_lane(counts, 3);
+    } else {
+      memory.fill(vanished, 0, <usize>runs);
+      memory.copy(tensorStart, indices, <usize>runs << 2);
+      memory.copy(tensorIndex, indices, <usize>runs << 2);
+      for (let r = 0; r < runs; r++) {
+        const byteStart = <usize>(r * dims) << 3;
+        const p = load<i32>(indices + (<usize>r << 2));
+        let quantized = false;
+        if (fast) {
+          // The usual case in one loop: a binary grid and a step that does not vanish.
+          const grid = grids + <usize>(p - p0) * GRID_BYTES;
+          if (gridRoute(grid) == ROUTE_MULTIPLY) {
+            const nonZero = flags & FLAG_ROUND
+              ? binaryRun(h + byteStart, d + byteStart, dq + byteStart, dims, grid, p - p0, flags, negLambda, MODE_ROUND)
+              : binaryRun(h + byteStart, d + byteStart, dq + byteStart, dims, grid, p - p0, flags, negLambda, MODE_FLOOR);
+            if (nonZero > 0) {
+              addInto(w + byteStart, dq + byteStart, dims);
+              zeros += dims - nonZero;
+              continue;
+            }
+            if (!(flags & FLAG_MAY_RAISE) || p >= ceiling) {
+              // Vanished for good this step: dQ = 0 leaves w as it is (w + 0 = w: an iterate is never −0).
+              store<u8>(vanished + <usize>r, 1);
+              vanishedRuns += 1;
+              zeros += dims;
+              continue;
+            }
+            quantized = true;
+          }
+        }
+        const nonZero = quantized
+          ? finishSegment(d + byteStart, dq + byteStart, w + byteStart, dims, p, p0, ceiling, grids, flags, 0)
+          : quantizeSegment(h + byteStart, d + byteStart, dq + byteStart, w + byteStart, dims, p, p0, ceiling, grids, flags, negLambda);
+        const raised = segmentRaises;
+        const slotOffset = <usize>r << 2;
+        if (raised != 0) {
+          store<u8>(vanished + <usize>r, 1);
+          vanishedRuns += 1;
+        }
+        if (raised > 0) {
+          store<i32>(raises + slotOffset, raised);
+          store<i32>(tensorIndex + slotOffset, segmentIndex);
+          raisesTotal += raised;
+        }
+        zeros += dims - nonZero;
       }
-      while (gone && mayRaise && p < ceiling) {
-        p += 1;
-        store<i32>(slotRaises, load<i32>(slotRaises) + 1);
-        raisesTotal += 1;
-        grid = grids + <usize>(p - p0) * GRID_BYTES;
-        nonZero = quantizeRange(dSegment, dqSegment, size, grid, p - p0, mode);
-        gone = vanishes(sumTest, dqSegment, size, nonZero);
-      }
-      fill(tensorStart, firstTensor, tensorCount, startIndex);
-      fill(tensorIndex, firstTensor, tensorCount, p);
-      zeros += size - nonZero;
-      const wSegment = w + byteStart;
-      addInto(wSegment, dqSegment, size);
-      // An on-grid iterate of a non-binary grid is snapped back to its grid point (round).
-      if (snap && gridRoute(grid) != ROUTE_MULTIPLY) quantizeRange(wSegment, wSegment, size, grid, p - p0, MODE_ROUND);
     }
-    vanishedRuns += runVanished;
+  } else {
+    for (let r = 0; r < runs; r++) {
+      const runStart = r * dims;
+      const slotBase = r * slotsPerRun;
+      for (let s = slotBase; s < slotBase + slotsPerRun; s++) {
+        store<i32>(raises + (<usize>s << 2), 0);
+        store<u8>(vanished + <usize>s, 0);
+      }
+      let runVanished = 0;
+      for (let segment = 0; segment < segmentCount; segment++) {
+        const entry = segments + (<usize>(segment * SEGMENT_WORDS) << 2);
+        const byteStart = <usize>(runStart + load<i32>(entry, 0)) << 3;
+        const size = load<i32>(entry, 4);
+        const slot = slotBase + load<i32>(entry, 8);
+        const firstTensor = r * tensorsPerRun + load<i32>(entry, 12);
+        const tensorCount = load<i32>(entry, 16);
+        const slotRaises = raises + (<usize>slot << 2);
+        // A slot shared by several segments (granularity `tensor`) carries this step's earlier raises.
+        const startIndex = load<i32>(indices + (<usize>slot << 2)) + load<i32>(slotRaises);
+        const nonZero = quantizeSegment(h + byteStart, d + byteStart, dq + byteStart, w + byteStart, size, startIndex, p0, ceiling, grids, flags, negLambda);
+        const raised = segmentRaises;
+        if (raised != 0) {
+          store<u8>(vanished + <usize>slot, 1);
+          runVanished = 1;
+        }
+        if (raised > 0) {
+          store<i32>(slotRaises, load<i32>(slotRaises) + raised);
+          raisesTotal += raised;
+        }
+        fill(tensorStart, firstTensor, tensorCount, startIndex);
+        fill(tensorIndex, firstTensor, tensorCount, segmentIndex);
+        zeros += size - nonZero;
+      }
+      vanishedRuns += runVanished;
+    }
   }
   store<i32>(config + (<usize>C_OUT_ZEROS << 2), zeros);
   store<i32>(config + (<usize>C_OUT_VANISHED_RUNS << 2), vanishedRuns);

@@ -5,9 +5,10 @@
  * grid without a float route) is handed to the exact JS quantizer through the `slowQuantize`
  * import, which also throws the JS range errors. So the output is k/Q_p for the exact k, as in JS.
  *
- * Grid records (5 × f64, written by src/wasm/grids.ts): Q, 1/Q, η, b^m (for Q = η/b^m), route.
+ * Grid records (5 × f64, written by src/wasm/quantize.ts writeGridRecord): Q, 1/Q, η, b^m (for
+ * Q = η/b^m), route.
  */
-import { ABSOLUTE_MARGIN, EXACT_LIMIT, FAST_LIMIT, HALF, MIN_NORMAL, ONE, RELATIVE_MARGIN, ZERO } from './constants';
+import { ABSOLUTE_MARGIN, BELOW_HALF, EXACT_LIMIT, FAST_LIMIT, HALF, ONE, RELATIVE_MARGIN, ZERO } from './constants';
 
 // @ts-ignore: decorator
 @external('env', 'slowQuantize')
@@ -63,27 +64,124 @@ export const GRID_BYTES: usize = 40;
   return count;
 }
 
-/** Binary grid (Q a power of two): Q·x is exact unless it underflows; the tiny-product rule of gridIndex inline. */
+/**
+ * Binary grid (Q a power of two): Q·x is exact unless it underflows. Round mode: k = ⌊y + ½⌋,
+ * which is ⌊y⌋ + (frac y ≥ ½) for every |y| < 2^52 except y = ½ − 2^−54 (there fl(y + ½) = 1), a
+ * lane binaryOk leaves undecided; a tiny product gives 0, the exact k. Floor mode: k = ⌊y⌋, except
+ * that a product that underflowed to 0 is −1 for x < 0 (the tiny-product rule of gridIndex).
+ * Returns x^Q = k/Q_p, never −0; binaryOk marks the lanes this decides.
+ */
 // @ts-ignore: decorator
-@inline function binaryLanes(dst: usize, x: v128, Q: v128, cell: v128, lanes: i32, gridId: i32, mode: i32): i32 {
-  const y = f64x2.mul(x, Q);
-  const magnitude = f64x2.abs(y);
-  const minNormal = MIN_NORMAL();
-  const tiny = f64x2.lt(magnitude, minNormal);
-  const fast = v128.and(f64x2.ge(magnitude, minNormal), f64x2.lt(magnitude, FAST_LIMIT()));
-  const below = f64x2.floor(y);
-  let k: v128;
+@inline export function binaryValue(x: v128, y: v128, cell: v128, mode: i32): v128 {
   if (mode == MODE_ROUND) {
-    // below + +(y − below ≥ ½); a tiny product rounds to 0.
-    const up = v128.and(f64x2.ge(f64x2.sub(y, below), HALF()), ONE());
-    k = v128.and(f64x2.add(below, up), fast);
-  } else {
-    // floor of a tiny product: −1 for x < 0, else 0.
-    const minusOne = f64x2.neg(ONE());
-    k = v128.bitselect(below, v128.and(f64x2.lt(x, ZERO()), minusOne), fast);
+    // ⌊y + ½⌋ is never −0, so k·cell needs no + 0 here.
+    return f64x2.mul(f64x2.floor(f64x2.add(y, HALF())), cell);
   }
-  const value = f64x2.add(f64x2.mul(k, cell), ZERO()); // + 0 turns −0 into 0
-  return finish(dst, x, value, v128.or(fast, tiny), lanes, gridId, mode);
+  const underflowed = v128.and(f64x2.eq(y, ZERO()), f64x2.lt(x, ZERO()));
+  const k = v128.bitselect(f64x2.neg(ONE()), f64x2.floor(y), underflowed);
+  return f64x2.add(f64x2.mul(k, cell), ZERO()); // + 0 turns −0 into 0
+}
+
+// @ts-ignore: decorator
+@inline export function binaryOk(y: v128, mode: i32): v128 {
+  const inRange = f64x2.lt(f64x2.abs(y), FAST_LIMIT());
+  return mode == MODE_ROUND ? v128.and(inRange, f64x2.ne(y, BELOW_HALF())) : inRange;
+}
+
+/** binaryValue and binaryOk for the first `lanes` of x, stored at dst via finish. */
+// @ts-ignore: decorator
+@inline export function binaryLanes(dst: usize, x: v128, Q: v128, cell: v128, lanes: i32, gridId: i32, mode: i32): i32 {
+  const y = f64x2.mul(x, Q);
+  return finish(dst, x, binaryValue(x, y, cell, mode), binaryOk(y, mode), lanes, gridId, mode);
+}
+
+/**
+ * The binary-grid loop without a branch per pair. Out of place, every lane's float result is stored
+ * and the lanes it could not decide are redone from src afterwards; in place, those lanes keep their
+ * input (a select), and the redo finds them again because every decided output k/Q_p has
+ * |Q·v| = |k| < 2^52 and k ≠ ½ − 2^−54. The non-zero count of an undecided lane is taken back and
+ * recounted. Returns (count, all decided ? −1 : 0) as i64 lanes.
+ */
+// @ts-ignore: decorator
+@inline function binaryPairs(src: usize, dst: usize, pairs: i32, Q: v128, cell: v128, mode: i32, inPlace: bool): v128 {
+  let counts = i64x2.splat(0);
+  let allOk = i64x2.splat(-1);
+  const end = src + (<usize>pairs << 4);
+  const shift = dst - src;
+  let at = src;
+  // Four pairs per iteration: independent chains for the out-of-order core, a quarter of the loop overhead.
+  for (; at + 64 <= end; at += 64) {
+    const x0 = v128.load(at);
+    const x1 = v128.load(at, 16);
+    const x2 = v128.load(at, 32);
+    const x3 = v128.load(at, 48);
+    const y0 = f64x2.mul(x0, Q);
+    const y1 = f64x2.mul(x1, Q);
+    const y2 = f64x2.mul(x2, Q);
+    const y3 = f64x2.mul(x3, Q);
+    const ok0 = binaryOk(y0, mode);
+    const ok1 = binaryOk(y1, mode);
+    const ok2 = binaryOk(y2, mode);
+    const ok3 = binaryOk(y3, mode);
+    const value0 = binaryValue(x0, y0, cell, mode);
+    const value1 = binaryValue(x1, y1, cell, mode);
+    const value2 = binaryValue(x2, y2, cell, mode);
+    const value3 = binaryValue(x3, y3, cell, mode);
+    const zero = ZERO();
+    const nonZero01 = i64x2.add(f64x2.ne(value0, zero), f64x2.ne(value1, zero));
+    const nonZero23 = i64x2.add(f64x2.ne(value2, zero), f64x2.ne(value3, zero));
+    counts = i64x2.sub(counts, i64x2.add(nonZero01, nonZero23));
+    allOk = v128.and(allOk, v128.and(v128.and(ok0, ok1), v128.and(ok2, ok3)));
+    const out = at + shift;
+    v128.store(out, inPlace ? v128.bitselect(value0, x0, ok0) : value0);
+    v128.store(out, inPlace ? v128.bitselect(value1, x1, ok1) : value1, 16);
+    v128.store(out, inPlace ? v128.bitselect(value2, x2, ok2) : value2, 32);
+    v128.store(out, inPlace ? v128.bitselect(value3, x3, ok3) : value3, 48);
+  }
+  for (; at < end; at += 16) {
+    const x = v128.load(at);
+    const y = f64x2.mul(x, Q);
+    const ok = binaryOk(y, mode);
+    const value = binaryValue(x, y, cell, mode);
+    counts = i64x2.sub(counts, f64x2.ne(value, ZERO()));
+    allOk = v128.and(allOk, ok);
+    v128.store(at + shift, inPlace ? v128.bitselect(value, x, ok) : value);
+  }
+  const count = i64x2.extract_lane(counts, 0) + i64x2.extract_lane(counts, 1);
+  return i64x2.replace_lane(i64x2.splat(count), 1, i64x2.all_true(allOk) ? -1 : 0);
+}
+
+function binaryRange(src: usize, dst: usize, n: i32, Q: v128, cell: v128, gridId: i32, mode: i32): i32 {
+  const pairs = n >> 1;
+  const inPlace = src == dst;
+  let result: v128;
+  if (mode == MODE_ROUND) {
+    result = inPlace ? binaryPairs(src, dst, pairs, Q, cell, MODE_ROUND, true) : binaryPairs(src, dst, pairs, Q, cell, MODE_ROUND, false);
+  } else {
+    result = inPlace ? binaryPairs(src, dst, pairs, Q, cell, MODE_FLOOR, true) : binaryPairs(src, dst, pairs, Q, cell, MODE_FLOOR, false);
+  }
+  let count = <i32>i64x2.extract_lane(result, 0);
+  const i = pairs << 1;
+  if (i64x2.extract_lane(result, 1) == 0) {
+    const Qs = f64x2.extract_lane(Q, 0);
+    for (let j = 0; j < i; j++) {
+      const offset = <usize>j << 3;
+      const x = load<f64>(src + offset);
+      const y = f64x2.splat(x * Qs);
+      if (i64x2.extract_lane(binaryOk(y, mode), 0) == 0) {
+        // Undo the lane's first count (of the float value from the same x), count the exact one.
+        const float = f64x2.extract_lane(binaryValue(f64x2.splat(x), y, cell, mode), 0);
+        const exact = slowQuantize(x, gridId, mode);
+        store<f64>(dst + offset, exact);
+        count += i32(exact != 0) - i32(float != 0);
+      }
+    }
+  }
+  if (i < n) {
+    const offset = <usize>i << 3;
+    count += binaryLanes(dst + offset, f64x2.splat(load<f64>(src + offset)), Q, cell, 1, gridId, mode);
+  }
+  return count;
 }
 
 /**
@@ -135,24 +233,7 @@ export function quantizeRange(src: usize, dst: usize, n: i32, grid: usize, gridI
   let count = 0;
   let i = 0;
   if (gridRoute(grid) == ROUTE_MULTIPLY) {
-    const Q = f64x2.splat(gridQ(grid));
-    const cell = f64x2.splat(load<f64>(grid, 8));
-    if (mode == MODE_ROUND) {
-      for (; i + 2 <= n; i += 2) {
-        const offset = <usize>i << 3;
-        count += binaryLanes(dst + offset, v128.load(src + offset), Q, cell, 2, gridId, MODE_ROUND);
-      }
-    } else {
-      for (; i + 2 <= n; i += 2) {
-        const offset = <usize>i << 3;
-        count += binaryLanes(dst + offset, v128.load(src + offset), Q, cell, 2, gridId, MODE_FLOOR);
-      }
-    }
-    if (i < n) {
-      const offset = <usize>i << 3;
-      count += binaryLanes(dst + offset, f64x2.splat(load<f64>(src + offset)), Q, cell, 1, gridId, mode);
-    }
-    return count;
+    return binaryRange(src, dst, n, v128.load64_splat(grid), v128.load64_splat(grid, 8), gridId, mode);
   }
   if (mode == MODE_ROUND) {
     for (; i + 2 <= n; i += 2) {
