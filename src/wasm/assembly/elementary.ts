@@ -10,20 +10,19 @@ import {
   SIN_S19, SIN_S21, SIN_S3, SIN_S5, SIN_S7, SIN_S9,
 } from './constants';
 
-/** sin r for |r| ≤ π/2 (sinPolynomial). */
+/** sin r for |r| ≤ π/2 (sinPolynomial: Estrin's scheme, the same operations in the same order). */
 // @ts-ignore: decorator
 @inline function sinPolynomial(r: v128): v128 {
   const z = f64x2.mul(r, r);
-  let p = SIN_S21();
-  p = f64x2.add(SIN_S19(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S17(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S15(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S13(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S11(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S9(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S7(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S5(), f64x2.mul(z, p));
-  p = f64x2.add(SIN_S3(), f64x2.mul(z, p));
+  const z2 = f64x2.mul(z, z);
+  const z4 = f64x2.mul(z2, z2);
+  const z8 = f64x2.mul(z4, z4);
+  const q01 = f64x2.add(SIN_S3(), f64x2.mul(z, SIN_S5()));
+  const q23 = f64x2.add(SIN_S7(), f64x2.mul(z, SIN_S9()));
+  const q45 = f64x2.add(SIN_S11(), f64x2.mul(z, SIN_S13()));
+  const q67 = f64x2.add(SIN_S15(), f64x2.mul(z, SIN_S17()));
+  const q89 = f64x2.add(SIN_S19(), f64x2.mul(z, SIN_S21()));
+  const p = f64x2.add(f64x2.add(f64x2.add(q01, f64x2.mul(z2, q23)), f64x2.mul(z4, f64x2.add(q45, f64x2.mul(z2, q67)))), f64x2.mul(z8, q89));
   return f64x2.add(r, f64x2.mul(f64x2.mul(r, z), p));
 }
 

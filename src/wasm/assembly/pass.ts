@@ -12,7 +12,8 @@
  *
  * Layout of the configuration block (i32 words), written once per learner by src/wasm/pass.ts.
  */
-import { binaryLanes, GRID_BYTES, gridRoute, MODE_FLOOR, MODE_ROUND, quantizeRange, ROUTE_MULTIPLY } from './quantize';
+import { ZERO } from './constants';
+import { binaryLanes, binaryOk, binaryValue, GRID_BYTES, gridRoute, MODE_FLOOR, MODE_ROUND, quantizeRange, ROUTE_MULTIPLY } from './quantize';
 
 export const C_RUNS: i32 = 0;
 export const C_DIMS: i32 = 1;
@@ -212,37 +213,83 @@ function sameIndex(indices: usize, runs: i32, p: i32): bool {
   let zeros = 0;
   let vanishedRuns = 0;
   let raisesTotal = 0;
-  for (let r = 0; r < runs; r++) {
+  let r = 0;
+  // Two runs per iteration, one branch for both: taken only when a lane is undecided or a run
+  // vanished and may raise; then the two go through oneRun.
+  for (; r + 2 <= runs; r += 2) {
     const offset = <usize>r << 4;
-    let x: v128;
+    let x0: v128;
+    let x1: v128;
     if (scaling) {
-      x = f64x2.mul(factor, v128.load(h + offset));
-      v128.store(d + offset, x);
+      x0 = f64x2.mul(factor, v128.load(h + offset));
+      x1 = f64x2.mul(factor, v128.load(h + offset, 16));
+      v128.store(d + offset, x0);
+      v128.store(d + offset, x1, 16);
     } else {
-      x = v128.load(d + offset);
+      x0 = v128.load(d + offset);
+      x1 = v128.load(d + offset, 16);
     }
-    const nonZero = binaryLanes(dq + offset, x, Q, cell, 2, p - p0, mode);
-    const gone = nonZero == 0;
-    if (gone && canRaise) {
-      const segmentNonZero = finishSegment(d + offset, dq + offset, w + offset, 2, p, p0, ceiling, grids, flags, 0);
-      const raised = segmentRaises;
-      store<u8>(vanished + <usize>r, 1);
-      vanishedRuns += 1;
-      if (raised > 0) {
-        store<i32>(raises + (<usize>r << 2), raised);
-        store<i32>(tensorIndex + (<usize>r << 2), segmentIndex);
-        raisesTotal += raised;
-      }
-      zeros += 2 - segmentNonZero;
-      continue;
+    const y0 = f64x2.mul(x0, Q);
+    const y1 = f64x2.mul(x1, Q);
+    const value0 = binaryValue(x0, y0, cell, mode);
+    const value1 = binaryValue(x1, y1, cell, mode);
+    const mask0 = i64x2.bitmask(f64x2.ne(value0, ZERO()));
+    const mask1 = i64x2.bitmask(f64x2.ne(value1, ZERO()));
+    const gone0 = mask0 == 0;
+    const gone1 = mask1 == 0;
+    if (i64x2.all_true(v128.and(binaryOk(y0, mode), binaryOk(y1, mode))) && !(canRaise && (gone0 || gone1))) {
+      v128.store(dq + offset, value0);
+      v128.store(dq + offset, value1, 16);
+      // w + dQ also when dQ = 0 (an iterate is never −0, so w + 0 = w).
+      v128.store(w + offset, f64x2.add(v128.load(w + offset), value0));
+      v128.store(w + offset, f64x2.add(v128.load(w + offset, 16), value1), 16);
+      store<u8>(vanished + <usize>r, gone0);
+      store<u8>(vanished + <usize>r, gone1, 1);
+      vanishedRuns += i32(gone0) + i32(gone1);
+      zeros += 4 - popcnt<i32>(mask0) - popcnt<i32>(mask1);
+    } else {
+      const counts = oneRun(r, p, p0, ceiling, grids, d, dq, w, vanished, raises, tensorIndex, flags, canRaise, Q, cell, mode)
+        + oneRun(r + 1, p, p0, ceiling, grids, d, dq, w, vanished, raises, tensorIndex, flags, canRaise, Q, cell, mode);
+      zeros += counts & 7;
+      vanishedRuns += (counts >> 3) & 7;
+      raisesTotal += counts >> 6;
     }
-    // w + dQ also when dQ = 0 (an iterate is never −0, so w + 0 = w).
-    v128.store(w + offset, f64x2.add(v128.load(w + offset), v128.load(dq + offset)));
-    store<u8>(vanished + <usize>r, gone);
-    vanishedRuns += i32(gone);
-    zeros += 2 - nonZero;
+  }
+  if (r < runs) {
+    const offset = <usize>r << 4;
+    if (scaling) v128.store(d + offset, f64x2.mul(factor, v128.load(h + offset)));
+    const counts = oneRun(r, p, p0, ceiling, grids, d, dq, w, vanished, raises, tensorIndex, flags, canRaise, Q, cell, mode);
+    zeros += counts & 7;
+    vanishedRuns += (counts >> 3) & 7;
+    raisesTotal += counts >> 6;
   }
   return i32x4.replace_lane(i32x4.replace_lane(i64x2.splat(zeros), 2, vanishedRuns), 3, raisesTotal);
+}
+
+/**
+ * One 2-D run of uniformPairs from its d (undecided lanes to the exact path, B.2a when it vanished
+ * and may raise). Returns zeros + 8·vanished + 64·raises.
+ */
+function oneRun(
+  r: i32, p: i32, p0: i32, ceiling: i32, grids: usize, d: usize, dq: usize, w: usize, vanished: usize, raises: usize, tensorIndex: usize,
+  flags: i32, canRaise: bool, Q: v128, cell: v128, mode: i32,
+): i32 {
+  const offset = <usize>r << 4;
+  const nonZero = binaryLanes(dq + offset, v128.load(d + offset), Q, cell, 2, p - p0, mode);
+  const gone = nonZero == 0;
+  if (gone && canRaise) {
+    const segmentNonZero = finishSegment(d + offset, dq + offset, w + offset, 2, p, p0, ceiling, grids, flags, 0);
+    const raised = segmentRaises;
+    store<u8>(vanished + <usize>r, 1);
+    if (raised > 0) {
+      store<i32>(raises + (<usize>r << 2), raised);
+      store<i32>(tensorIndex + (<usize>r << 2), segmentIndex);
+    }
+    return 2 - segmentNonZero + 8 + (raised > 0 ? raised << 6 : 0);
+  }
+  v128.store(w + offset, f64x2.add(v128.load(w + offset), v128.load(dq + offset)));
+  store<u8>(vanished + <usize>r, gone);
+  return 2 - nonZero + (gone ? 8 : 0);
 }
 
 /** One step's quantize + B.2a + apply for every run (see the file comment). */
