@@ -13,7 +13,11 @@ import { writeFileAtomic } from './report/write.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Source files whose content decides a cell's numbers: the core and the simulation drivers (not tests, studies, rendering). */
+/**
+ * Source files whose content decides a cell's numbers: the core, the wasm kernels that run it (their
+ * assembly sources and loaders; bit-identical to the core by test, hashed all the same) and the
+ * simulation drivers (not tests, studies, rendering).
+ */
 function computingSources(): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -27,6 +31,7 @@ function computingSources(): string[] {
     }
   };
   walk(join(ROOT, 'src', 'core'));
+  walk(join(ROOT, 'src', 'wasm'));
   walk(join(ROOT, 'simulations'));
   return files;
 }
