@@ -68,8 +68,15 @@ export const learningParamsArb: fc.Arbitrary<ScheduleParams> = fc
     return { ...REFERENCE_SCHEDULE, ...grid, C, beta, p0: start, pMax: Math.min(start + span, maxP) };
   });
 
-const lambdaArb = fc.oneof(fc.integer({ min: 1, max: 10 }).map((k) => 2 ** -k), fc.constantFrom(0.1, 0.3, 1));
-const coordinateArb = fc.oneof(fc.constant(0), fc.double({ min: -8, max: 8, noNaN: true }), fc.integer({ min: -40, max: 3 }).map((e) => 2 ** e));
+const lambdaArb = fc.oneof(
+  fc.integer({ min: 1, max: 10 }).map((k) => 2 ** -k),
+  fc.constantFrom(0.1, 0.3, 1),
+);
+const coordinateArb = fc.oneof(
+  fc.constant(0),
+  fc.double({ min: -8, max: 8, noNaN: true }),
+  fc.integer({ min: -40, max: 3 }).map((e) => 2 ** e),
+);
 /** The same on the binary grid of the reference (b = 2, η = 1). */
 export const binaryLearningParamsArb: fc.Arbitrary<ScheduleParams> = learningParamsArb.map((params) => {
   const pMax = Math.min(params.pMax, 30);
@@ -191,7 +198,10 @@ export class UncorrectedAdam implements Direction {
   readonly name = 'adam without bias correction';
   private readonly m: Float64Array;
   private readonly v: Float64Array;
-  constructor(size: number, private readonly hyper: AdamHyper) {
+  constructor(
+    size: number,
+    private readonly hyper: AdamHyper,
+  ) {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
   }
@@ -205,11 +215,13 @@ export class UncorrectedAdam implements Direction {
   }
 }
 
-const gradientArb = fc.oneof(
-  fc.constant(0),
-  fc.tuple(fc.boolean(), fc.double({ min: -100, max: 100, noNaN: true })).map(([neg, e]) => (neg ? -1 : 1) * 10 ** e),
-  fc.double({ min: -10, max: 10, noNaN: true }),
-).map((g) => (Math.abs(g) < 1e-100 ? 0 : g)); // |g| < 1e-100: g² and (1−β1)·g would underflow
+const gradientArb = fc
+  .oneof(
+    fc.constant(0),
+    fc.tuple(fc.boolean(), fc.double({ min: -100, max: 100, noNaN: true })).map(([neg, e]) => (neg ? -1 : 1) * 10 ** e),
+    fc.double({ min: -10, max: 10, noNaN: true }),
+  )
+  .map((g) => (Math.abs(g) < 1e-100 ? 0 : g)); // |g| < 1e-100: g² and (1−β1)·g would underflow
 
 /** §3: ADAM's first three directions equal the closed form (relative 1e-12), for the paper's and the reference's constants. */
 export function adamProperty(make: (size: number, hyper: AdamHyper) => Direction) {
@@ -234,4 +246,3 @@ export function adamProperty(make: (size: number, hyper: AdamHyper) => Direction
     },
   );
 }
-

@@ -10,9 +10,16 @@
  */
 import fc from 'fast-check';
 import type { AdamHyper } from '../core/learning.ts';
-import { makeGrid, type Grid, type QuantMode } from '../core/quantizer.ts';
+import type { Grid, QuantMode } from '../core/quantizer.ts';
 import type { AlgorithmSwitches, ScheduleParams } from '../core/schedule.ts';
-import { adamProperty, binaryLearningParamsArb, deviationProperty, learningParamsArb, onGridProperty, type LearningDomain } from '../../properties/learning.props.ts';
+import {
+  adamProperty,
+  binaryLearningParamsArb,
+  deviationProperty,
+  learningParamsArb,
+  onGridProperty,
+  type LearningDomain,
+} from '../../properties/learning.props.ts';
 import { binaryGridParamsArb, gridParamsArb, nonBinaryGridParamsArb } from '../../properties/oracle.ts';
 import {
   boundProperty,
@@ -183,15 +190,57 @@ function entries(impl: Implementation): Entry[] {
     const q = quantizerUnderTest(name, quantizer, modes);
     const inMode = (mode: QuantMode, build: () => fc.IProperty<unknown[]>) => () => (has(mode) ? build() : `mode ${mode} not implemented`);
     list.push(
-      { id: 'quantizer.floor-bound', part: 'quantizer', spec: '§1 eq. 1', claim: 'floor: x − k/Q ∈ [0, 1/Q) exactly and x^Q is the double nearest to k/Q, any finite double', build: inMode('floor', () => boundProperty(q, 'floor', grids)) },
-      { id: 'quantizer.round-bound', part: 'quantizer', spec: '§1 eq. 1', claim: 'round: k/Q − x ∈ (−1/(2Q), 1/(2Q)] exactly and x^Q is the double nearest to k/Q, any finite double', build: inMode('round', () => boundProperty(q, 'round', grids)) },
-      { id: 'quantizer.range', part: 'quantizer', spec: '§1', claim: '|Q·x| ≥ 2^53 throws; inside the range never', build: () => (quantizer.outOfRange === 'unchecked' ? 'outOfRange is unchecked' : rangeProperty(q, grids)) },
-      { id: 'quantizer.round-idempotent', part: 'quantizer', spec: '§1', claim: 'round: Q(Q(x)) = Q(x)', build: inMode('round', () => roundIdempotenceProperty(q, grids)) },
-      { id: 'quantizer.floor-idempotent', part: 'quantizer', spec: '§1', claim: 'floor: Q(Q(x)) = Q(x) exactly when x^Q is not below k/Q (always on binary grids)', build: inMode('floor', () => floorIdempotenceProperty(q, grids)) },
+      {
+        id: 'quantizer.floor-bound',
+        part: 'quantizer',
+        spec: '§1 eq. 1',
+        claim: 'floor: x − k/Q ∈ [0, 1/Q) exactly and x^Q is the double nearest to k/Q, any finite double',
+        build: inMode('floor', () => boundProperty(q, 'floor', grids)),
+      },
+      {
+        id: 'quantizer.round-bound',
+        part: 'quantizer',
+        spec: '§1 eq. 1',
+        claim: 'round: k/Q − x ∈ (−1/(2Q), 1/(2Q)] exactly and x^Q is the double nearest to k/Q, any finite double',
+        build: inMode('round', () => boundProperty(q, 'round', grids)),
+      },
+      {
+        id: 'quantizer.range',
+        part: 'quantizer',
+        spec: '§1',
+        claim: '|Q·x| ≥ 2^53 throws; inside the range never',
+        build: () => (quantizer.outOfRange === 'unchecked' ? 'outOfRange is unchecked' : rangeProperty(q, grids)),
+      },
+      {
+        id: 'quantizer.round-idempotent',
+        part: 'quantizer',
+        spec: '§1',
+        claim: 'round: Q(Q(x)) = Q(x)',
+        build: inMode('round', () => roundIdempotenceProperty(q, grids)),
+      },
+      {
+        id: 'quantizer.floor-idempotent',
+        part: 'quantizer',
+        spec: '§1',
+        claim: 'floor: Q(Q(x)) = Q(x) exactly when x^Q is not below k/Q (always on binary grids)',
+        build: inMode('floor', () => floorIdempotenceProperty(q, grids)),
+      },
       { id: 'quantizer.on-grid', part: 'quantizer', spec: '§1', claim: 'x^Q lies on G_p', build: () => membershipProperty(q, grids) },
-      { id: 'quantizer.nested-grids', part: 'quantizer', spec: '§1', claim: 'G_p ⊂ G_{p+1}: x^Q is the point b·k of G_{p+1}', build: () => nestedGridProperty(q, grids) },
+      {
+        id: 'quantizer.nested-grids',
+        part: 'quantizer',
+        spec: '§1',
+        claim: 'G_p ⊂ G_{p+1}: x^Q is the point b·k of G_{p+1}',
+        build: () => nestedGridProperty(q, grids),
+      },
       { id: 'quantizer.monotone', part: 'quantizer', spec: '§1', claim: 'x ≤ y ⇒ Q(x) ≤ Q(y)', build: () => monotonicityProperty(q, grids) },
-      { id: 'quantizer.tie-asymmetry', part: 'quantizer', spec: '§1', claim: 'round at ties: k(−x) = −k(x) + 1, so Q(−x) ≠ −Q(x)', build: inMode('round', () => tieAsymmetryProperty(q, grids)) },
+      {
+        id: 'quantizer.tie-asymmetry',
+        part: 'quantizer',
+        spec: '§1',
+        claim: 'round at ties: k(−x) = −k(x) + 1, so Q(−x) ≠ −Q(x)',
+        build: inMode('round', () => tieAsymmetryProperty(q, grids)),
+      },
     );
     // Where a float product lands next to a boundary: a naive ⌊Q·x⌋/Q is one cell off there.
     const near = binary ? binaryGridParamsArb : nonBinaryGridParamsArb;
@@ -210,8 +259,20 @@ function entries(impl: Implementation): Entry[] {
   const scheduler = impl.scheduler;
   if (scheduler) {
     list.push(
-      { id: 'scheduler.sup-inf', part: 'scheduler', spec: '§6 eq. 11', claim: 'p ≥ min(p_max, ⌈p_inf(t)⌉); where B.2b set p: p_inf ≤ p < p_inf + 1, T/b² < κ/Q² ≤ T', build: () => supInfAloneProperty(scheduler, params) },
-      { id: 'scheduler.annealing', part: 'scheduler', spec: '§5 eq. 9, §6 eq. 12', claim: 'T_q(t)·ln(t+2) ≥ C/b² at every t, given T_q(p_0)·ln 2 ≥ C/b²', build: () => annealingAloneProperty(scheduler, true, params) },
+      {
+        id: 'scheduler.sup-inf',
+        part: 'scheduler',
+        spec: '§6 eq. 11',
+        claim: 'p ≥ min(p_max, ⌈p_inf(t)⌉); where B.2b set p: p_inf ≤ p < p_inf + 1, T/b² < κ/Q² ≤ T',
+        build: () => supInfAloneProperty(scheduler, params),
+      },
+      {
+        id: 'scheduler.annealing',
+        part: 'scheduler',
+        spec: '§5 eq. 9, §6 eq. 12',
+        claim: 'T_q(t)·ln(t+2) ≥ C/b² at every t, given T_q(p_0)·ln 2 ≥ C/b²',
+        build: () => annealingAloneProperty(scheduler, true, params),
+      },
     );
   }
 
@@ -219,7 +280,11 @@ function entries(impl: Implementation): Entry[] {
   if (learner) {
     const switches = impl.switches ?? ALL_SWITCHES;
     const bounded = [...new Set(switches.filter((s) => s.bound).map((s) => s.avoidVanishing))];
-    const domain: LearningDomain = { params: binary ? binaryLearningParamsArb : learningParamsArb, switches: fc.constantFrom(...switches), modes: fc.constantFrom(...modes) };
+    const domain: LearningDomain = {
+      params: binary ? binaryLearningParamsArb : learningParamsArb,
+      switches: fc.constantFrom(...switches),
+      modes: fc.constantFrom(...modes),
+    };
     const anySwitches = fc.constantFrom(...switches);
     list.push(
       {
@@ -234,10 +299,27 @@ function entries(impl: Implementation): Entry[] {
         part: 'learner',
         spec: '§6 eq. 11, §7',
         claim: 'where B.2b raised p after a step: p_inf ≤ p < p_inf + 1',
-        build: () => (!has('round') ? 'the index properties step in round mode' : bounded.length === 0 ? 'B.2b never on' : supInfProperty(learner, fc.constantFrom(...bounded), params)),
+        build: () =>
+          !has('round')
+            ? 'the index properties step in round mode'
+            : bounded.length === 0
+              ? 'B.2b never on'
+              : supInfProperty(learner, fc.constantFrom(...bounded), params),
       },
-      { id: 'learner.on-grid', part: 'learner', spec: '§3 eq. 5', claim: 'from w_0 on G_{p(0)}, every iterate lies exactly on G_{p(t)}', build: () => onGridProperty(learner, domain) },
-      { id: 'learner.deviation', part: 'learner', spec: '§3 eq. 5', claim: '|w^Q_t − w_t| ≤ Σ 1/(2Q_{p(s)}) (round; Σ 1/Q_{p(s)} floor) for steps given in advance, exactly', build: () => deviationProperty(learner, domain) },
+      {
+        id: 'learner.on-grid',
+        part: 'learner',
+        spec: '§3 eq. 5',
+        claim: 'from w_0 on G_{p(0)}, every iterate lies exactly on G_{p(t)}',
+        build: () => onGridProperty(learner, domain),
+      },
+      {
+        id: 'learner.deviation',
+        part: 'learner',
+        spec: '§3 eq. 5',
+        claim: '|w^Q_t − w_t| ≤ Σ 1/(2Q_{p(s)}) (round; Σ 1/Q_{p(s)} floor) for steps given in advance, exactly',
+        build: () => deviationProperty(learner, domain),
+      },
     );
   }
 
@@ -282,7 +364,8 @@ export function checkConformance(impl: Implementation, options: ConformanceOptio
   const seed = options.seed ?? 20261126;
   const numRuns = options.numRuns ?? 200;
   if (!Number.isSafeInteger(numRuns) || numRuns < 1) throw new RangeError(`numRuns must be a positive integer, got ${numRuns}`);
-  if (!impl.quantizer && !impl.scheduler && !impl.learner && !impl.adam) throw new TypeError('the implementation has none of quantizer, scheduler, learner, adam');
+  if (!impl.quantizer && !impl.scheduler && !impl.learner && !impl.adam)
+    throw new TypeError('the implementation has none of quantizer, scheduler, learner, adam');
   const known = entries(impl);
   for (const id of options.only ?? []) {
     if (!known.some((e) => e.id === id)) throw new RangeError(`unknown property id ${JSON.stringify(id)}; known: ${known.map((e) => e.id).join(', ')}`);

@@ -70,7 +70,11 @@ describe('qle/conformance', () => {
   it('the core, through the public interfaces, conforms to every property the kit has', () => {
     const report = assertConformance(core, { numRuns: RUNS });
     expect(report.skipped).toEqual([]);
-    expect(report.results.map((r) => r.id).sort()).toEqual(listProperties().map((p) => p.id).sort());
+    expect(report.results.map((r) => r.id).sort()).toEqual(
+      listProperties()
+        .map((p) => p.id)
+        .sort(),
+    );
     expect(report.results.every((r) => r.passed && r.numRuns > 0)).toBe(true);
   });
 

@@ -76,7 +76,10 @@ describe('the npm package, installed from its tarball', () => {
     const packed = execFileSync(npm, ['pack', '--json', '--pack-destination', project], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const [info] = JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string; integrity: string; version: string }[];
     version = info.version;
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'qle-pack-test', private: true, type: 'module', dependencies: { qle: `file:${info.filename}` } }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'qle-pack-test', private: true, type: 'module', dependencies: { qle: `file:${info.filename}` } }),
+    );
     writeFileSync(join(project, 'package-lock.json'), JSON.stringify(projectLockfile(info.filename, info.integrity)));
     execFileSync(npm, ['ci', '--offline', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
   }, 180_000);
@@ -142,7 +145,15 @@ describe('the npm package, installed from its tarball', () => {
       }));`;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
-    const seen = JSON.parse(result.stdout) as { q: number; T0: number; rules: number; empty: number; core: boolean; naive: boolean; counterexample: unknown[] | null };
+    const seen = JSON.parse(result.stdout) as {
+      q: number;
+      T0: number;
+      rules: number;
+      empty: number;
+      core: boolean;
+      naive: boolean;
+      counterexample: unknown[] | null;
+    };
     expect(seen.q).toBe(1 / 3);
     expect(seen.T0).toBeCloseTo(1.5128, 4);
     expect(seen.rules).toBeGreaterThan(5);
