@@ -5,48 +5,48 @@
  * broken variants; the conformance kit (src/conformance) runs them against a user's learner.
  */
 import fc from 'fast-check';
-import { makeStepScratch, plainStep, type AdamHyper, type Direction, type StepScratch, ADAM_DEFAULTS, ADAM_REFERENCE } from '../src/core/learning.ts';
-import { makeGrid, quantizeInto, type QuantMode } from '../src/core/quantizer.ts';
-import { REFERENCE_SCHEDULE, Scheduler, type AlgorithmSwitches, type ScheduleParams } from '../src/core/schedule.ts';
-import { add, exact, exactCell, gridIntegerOf, gridPoint, HALF, abs, le, modeArb, mul, ratToString, sub, ZERO } from './oracle.ts';
-import { coreLearner, type LearnerFactory } from './scheduler.props.ts';
+import { ADAM_DEFAULTS, ADAM_REFERENCE, type AdamHyper, type Direction, plainStep } from '../src/core/learning.ts';
+import { makeGrid, type QuantMode, quantizeInto } from '../src/core/quantizer.ts';
+import { type AlgorithmSwitches, REFERENCE_SCHEDULE, type ScheduleParams } from '../src/core/schedule.ts';
+import { abs, add, exact, exactCell, gridIntegerOf, gridPoint, HALF, le, modeArb, mul, ratToString, sub, ZERO } from './oracle.ts';
+import { coreLearner, coreLearnerOver, coreScheduler, type LearnerFactory } from './scheduler.props.ts';
 
 export { coreLearner };
 
-/** One step of eq. 5 on w[0 … dims) with index 0 of a core scheduler: how the broken variants are written. */
-type StepImpl = (w: Float64Array, h: Float64Array, dims: number, lambda: number, mode: QuantMode, s: Scheduler, scratch: StepScratch) => void;
-
-/** A learner from a step function and a core Scheduler (B.2b and the clock after each step). */
-function learnerFromStep(impl: StepImpl): LearnerFactory {
-  return (params, switches, mode) => {
-    const scheduler = new Scheduler(params, switches);
-    let scratch = makeStepScratch(1);
-    return {
-      get p() {
-        return scheduler.p[0];
-      },
-      step(w, h, lambda) {
-        if (scratch.step.length < w.length) scratch = makeStepScratch(w.length);
-        impl(w, h, w.length, lambda, mode, scheduler, scratch);
-        const used = scheduler.p[0];
-        scheduler.afterStep();
-        return used;
-      },
-    };
+/** Broken: the plain equation (3), no quantization at all (a core learner on a shadow copy only keeps the index). */
+export const unquantizedLearner: LearnerFactory = (setup) => {
+  const { learner, scheduler } = coreLearnerOver(coreScheduler, setup);
+  const shadow = new Float64Array(setup.dims);
+  return {
+    get p() {
+      return scheduler.index(0);
+    },
+    step(w, h) {
+      const used = learner.step(shadow, h).tensorIndex[0];
+      plainStep(w, h, 0, setup.dims, setup.lambda);
+      return used;
+    },
   };
-}
-
-/** Broken: the plain equation (3), no quantization at all. */
-export const unquantizedLearner: LearnerFactory = learnerFromStep((w, h, dims, lambda) => plainStep(w, h, 0, dims, lambda));
+};
 
 /** Broken: quantizes the step on the next coarser grid G_{p−1} (errors up to b/(2Q_p)). */
-export const coarseLearner: LearnerFactory = learnerFromStep((w, h, dims, lambda, mode, s, scratch) => {
-  const { eta, base } = s.params;
-  const coarse = makeGrid(eta, base, s.p[0] - 1);
-  for (let i = 0; i < dims; i++) scratch.step[i] = -lambda * h[i];
-  quantizeInto(scratch.step, 0, scratch.quantizedStep, 0, dims, coarse, mode);
-  for (let i = 0; i < dims; i++) w[i] += scratch.quantizedStep[i];
-});
+export const coarseLearner: LearnerFactory = (setup) => {
+  const { learner, scheduler } = coreLearnerOver(coreScheduler, setup);
+  const shadow = new Float64Array(setup.dims);
+  const dq = new Float64Array(setup.dims);
+  return {
+    get p() {
+      return scheduler.index(0);
+    },
+    step(w, h) {
+      const used = learner.step(shadow, h).tensorIndex[0];
+      const coarse = makeGrid(setup.params.eta, setup.params.base, used - 1);
+      quantizeInto(learner.unquantizedStep, 0, dq, 0, setup.dims, coarse, setup.mode);
+      for (let i = 0; i < setup.dims; i++) w[i] += dq[i];
+      return used;
+    },
+  };
+};
 
 /** Schedules small enough that Q_pMax ≤ 2^30 and every iterate stays far inside the exact range. */
 export const learningParamsArb: fc.Arbitrary<ScheduleParams> = fc
@@ -121,12 +121,12 @@ function startOnGrid(c: LearningCase): Float64Array {
 /** Run eq. 5 over the given directions; observe(w, p after the step, p the step used) after every step. */
 function run(factory: LearnerFactory, c: LearningCase, observe: (w: Float64Array, p: number, pUsed: number) => void): void {
   const dims = c.w0.length;
-  const learner = factory(c.params, c.switches, c.mode);
+  const learner = factory({ params: c.params, switches: c.switches, mode: c.mode, lambda: c.lambda, dims });
   const w = startOnGrid(c);
   const h = new Float64Array(dims);
   for (const step of c.steps) {
     h.set(step.slice(0, dims));
-    const pUsed = learner.step(w, h, c.lambda);
+    const pUsed = learner.step(w, h);
     observe(w, learner.p, pUsed);
   }
 }

@@ -1,15 +1,17 @@
 /**
  * SPEC §3 (eqs. 3–5) and §7: the quantized learning equation w ← w + Q_p(−λ·h), through the
- * core's one implementation (quantizedStep) with a Scheduler. Iterates stay on G_{p(t)}; for steps
+ * core's one implementation (the Learner). Iterates stay on G_{p(t)}; for steps
  * given in advance they stay within the accumulated half cells of the unquantized iterates; with p
  * fixed and exact gradients they stop in a dead zone around a minimum (the vanishing effect); the
  * ADAM direction matches its closed form for the first three steps.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ADAM_DEFAULTS, AdamDirection, makeStepScratch, quantizedStep, snapToGrid } from '../src/core/learning.ts';
+import { fixedQuantization, Learner, vectorLayout } from '../src/core/learner.ts';
+import { ADAM_DEFAULTS, AdamDirection } from '../src/core/learning.ts';
 import { makeGrid } from '../src/core/quantizer.ts';
-import { REFERENCE_SCHEDULE, Scheduler, type ScheduleParams } from '../src/core/schedule.ts';
+import { READINGS } from '../src/core/reading.ts';
+import { REFERENCE_SCHEDULE, type ScheduleParams } from '../src/core/schedule.ts';
 import { findCounterexample, holds, RUNS } from './config.ts';
 import { adamProperty, coarseLearner, coreLearner, deviationProperty, onGridProperty, UncorrectedAdam, unquantizedLearner } from './learning.props.ts';
 import { exact, exactCell, gridIntegerOf, HALF, le, mul, sub, ZERO } from './oracle.ts';
@@ -56,10 +58,9 @@ describe('§3 regression: B.2a across binary and non-binary grids of one schedul
     [0, 1, 1, -0.4],
     [-1, 0, 1.2, -1],
   ])('§3 p_0 = %i → p = %i by B.2a, λ = 0.5, h = %f: the step is applied once, w = %f', (p0, pMax, gradient, expected) => {
-    const scheduler = new Scheduler(params(p0, pMax), { avoidVanishing: true, bound: false });
+    const stepper = coreLearner({ params: params(p0, pMax), switches: { avoidVanishing: true, bound: false }, mode: 'round', lambda: 0.5, dims: 1 });
     const w = new Float64Array(1);
-    quantizedStep(w, Float64Array.of(gradient), 0, 1, 0.5, 'round', scheduler, 0, makeStepScratch(1));
-    expect(scheduler.p[0]).toBe(pMax);
+    expect(stepper.step(w, Float64Array.of(gradient))).toBe(pMax);
     expect(w[0]).toBe(expected);
   });
 });
@@ -73,24 +74,24 @@ describe('§3 conventional quantization stops in a dead zone (vanishing)', () =>
         const lambda = 2 ** -c.lambdaPower;
         const a = c.rate / lambda;
         const slope = (w: number) => a * (w - c.minimiser);
-        const scheduler = Scheduler.fixed(c.grid.eta, c.grid.base, c.grid.p);
+        const family = { ...REFERENCE_SCHEDULE, eta: c.grid.eta, base: c.grid.base };
+        const learner = new Learner({ direction: 'sgd', learningRate: lambda, quantization: fixedQuantization(c.grid.p, family, READINGS.paper, true), tensors: vectorLayout(1) });
         const w = Float64Array.of(c.minimiser + c.offset);
-        snapToGrid(w, 0, 1, scheduler, 0);
+        learner.prepare(w);
         const h = new Float64Array(1);
-        const scratch = makeStepScratch(1);
         let steps = 0;
+        let vanished = 0;
         do {
           h[0] = slope(w[0]);
-          quantizedStep(w, h, 0, 1, lambda, 'round', scheduler, 0, scratch);
-          scheduler.afterStep();
+          vanished = learner.step(w, h).vanished[0];
           steps += 1;
-        } while (scheduler.vanished[0] === 0 && steps < 100_000);
-        if (scheduler.vanished[0] !== 1) throw new Error(`no dead zone after ${steps} steps`);
-        expect(scheduler.p[0]).toBe(c.grid.p);
+        } while (vanished === 0 && steps < 100_000);
+        if (vanished !== 1) throw new Error(`no dead zone after ${steps} steps`);
+        expect(learner.scheduler!.index(0)).toBe(c.grid.p);
         const d = exact(-lambda * slope(w[0]));
         const half = mul(exactCell(grid), HALF);
         const stopped = w[0];
-        quantizedStep(w, h, 0, 1, lambda, 'round', scheduler, 0, scratch); // one more step changes nothing
+        learner.step(w, h); // one more step changes nothing
         return stopped !== c.minimiser && le(sub(ZERO, half), d) && !le(half, d) && w[0] === stopped;
       }),
       RUNS,

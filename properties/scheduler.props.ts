@@ -5,8 +5,9 @@
  * the same builders against a user's implementation. Also the generators and the drivers.
  */
 import fc from 'fast-check';
-import { makeStepScratch, quantizedStep } from '../src/core/learning.ts';
+import { Learner, vectorLayout } from '../src/core/learner.ts';
 import { makeGrid, type Grid, type QuantMode } from '../src/core/quantizer.ts';
+import { READINGS, type CapRule } from '../src/core/reading.ts';
 import {
   annealingMargin,
   boundTarget,
@@ -69,8 +70,27 @@ export interface StepRecord {
 }
 
 /** A core-shaped scheduler (the core's, or a broken subclass) for given hyperparameters and switches. */
-export type SchedulerFactory = (params: ScheduleParams, switches: AlgorithmSwitches) => Scheduler;
-export const coreScheduler: SchedulerFactory = (params, switches) => new Scheduler(params, switches);
+export type SchedulerFactory = (params: ScheduleParams, switches: AlgorithmSwitches, cap?: CapRule) => ProbeScheduler;
+
+/** The core Scheduler, plus a way for the drivers below to jump the clock (the core has none on purpose). */
+export class ProbeScheduler extends Scheduler {
+  jumpTo(t: number): void {
+    this.time = t;
+  }
+}
+
+export const coreScheduler: SchedulerFactory = (params, switches, cap = 'strict') => new ProbeScheduler(params, switches, 'step', 1, cap);
+
+/** What a learner under test is built for: hyperparameters, switches, mode, λ and the number of weights. */
+export interface LearnerSetup {
+  readonly params: ScheduleParams;
+  readonly switches: AlgorithmSwitches;
+  readonly mode: QuantMode;
+  /** λ, the learning rate. */
+  readonly lambda: number;
+  /** The number of weights of w (one vector, SPEC §7's reading of w as a whole). */
+  readonly dims: number;
+}
 
 /**
  * What the Algorithm 1 properties need of an implementation (SPEC §3, §7): a learner that owns
@@ -84,28 +104,38 @@ export interface LearnerUnderTest {
    * p_max, when switched on), then B.2b (when on) and the clock t ← t + 1. Returns the index the
    * step was quantized with (after B.2a, before B.2b).
    */
-  step(w: Float64Array, h: Float64Array, lambda: number): number;
+  step(w: Float64Array, h: Float64Array): number;
 }
 
-/** A fresh learner; time runs per step from t = 0, p from p_0; w starts on G_{p_0}. */
-export type LearnerFactory = (params: ScheduleParams, switches: AlgorithmSwitches, mode: QuantMode) => LearnerUnderTest;
+/** A fresh learner; time runs per step from t = 0, p from p_0; the caller puts w_0 on G_{p_0}. */
+export type LearnerFactory = (setup: LearnerSetup) => LearnerUnderTest;
 
-/** A learner from a core-shaped scheduler and the core's one quantized step (eq. 5). */
+/** A core Learner (the paper's reading, one vector, weights on the grid) over a core-shaped scheduler. */
+export function coreLearnerOver(factory: SchedulerFactory, setup: LearnerSetup): { learner: Learner; scheduler: ProbeScheduler } {
+  const { params, switches, mode, lambda, dims } = setup;
+  let scheduler!: ProbeScheduler;
+  const learner = new Learner({
+    direction: 'sgd',
+    learningRate: lambda,
+    quantization: { reading: { ...READINGS.paper, mode }, schedule: params, b2a: switches.avoidVanishing, b2b: switches.bound, clock: 'step', weightsOnGrid: true },
+    tensors: vectorLayout(dims),
+    makeScheduler: (p, s, _clock, _count, cap) => {
+      scheduler = factory(p, s, cap);
+      return scheduler;
+    },
+  });
+  return { learner, scheduler };
+}
+
+/** The learner under test made of the core Learner over a core-shaped scheduler (the core's, or a broken one). */
 export function learnerOf(factory: SchedulerFactory): LearnerFactory {
-  return (params, switches, mode) => {
-    const scheduler = factory(params, switches);
-    let scratch = makeStepScratch(1);
+  return (setup) => {
+    const { learner, scheduler } = coreLearnerOver(factory, setup);
     return {
       get p() {
-        return scheduler.p[0];
+        return scheduler.index(0);
       },
-      step(w, h, lambda) {
-        if (scratch.step.length < w.length) scratch = makeStepScratch(w.length);
-        quantizedStep(w, h, 0, w.length, lambda, mode, scheduler, 0, scratch);
-        const used = scheduler.p[0];
-        scheduler.afterStep();
-        return used;
-      },
+      step: (w, h) => learner.step(w, h).tensorIndex[0],
     };
   };
 }
@@ -135,10 +165,10 @@ export function indexScheduleOf(factory: SchedulerFactory): IndexScheduleFactory
     const scheduler = factory(params, { avoidVanishing: false, bound: true });
     return {
       get p() {
-        return scheduler.p[0];
+        return scheduler.index(0);
       },
       boundAt(t) {
-        scheduler.t = t;
+        scheduler.jumpTo(t);
         scheduler.tick();
       },
     };
@@ -155,8 +185,8 @@ export function runAlgorithm(
   steps: readonly (readonly number[])[],
   mode: QuantMode = 'round',
 ): StepRecord[] {
-  const learner = factory(params, switches, mode);
   const dims = Math.max(...steps.map((s) => s.length));
+  const learner = factory({ params, switches, mode, lambda: 1, dims });
   const w = new Float64Array(dims);
   const h = new Float64Array(dims);
   const records: StepRecord[] = [];
@@ -164,7 +194,7 @@ export function runAlgorithm(
     h.fill(0);
     h.set(step);
     const before = learner.p;
-    const used = learner.step(w, h, 1);
+    const used = learner.step(w, h);
     records.push({ t, before, used, after: learner.p });
   }
   return records;
@@ -195,7 +225,7 @@ export const timesArb = fc
 // Broken schedulers: each overrides one rule of Algorithm 1.
 
 /** Grids built on demand, so a broken index outside [p_0, p_max] still quantizes. */
-abstract class OnDemandGridScheduler extends Scheduler {
+abstract class OnDemandGridScheduler extends ProbeScheduler {
   override grid(i = 0): Grid {
     return makeGrid(this.params.eta, this.params.base, this.p[i]);
   }
@@ -206,9 +236,12 @@ export class UncappedScheduler extends OnDemandGridScheduler {
   override mayRaise(i: number): boolean {
     return this.switches.avoidVanishing && this.p[i] < this.params.pMax + 20;
   }
+  override raise(i: number): void {
+    this.p[i] += 1;
+  }
   override tick(): void {
     if (this.switches.bound) this.p[0] = Math.max(this.p[0], Math.ceil(infimumIndex(this.t, this.params)));
-    this.t += 1;
+    this.time += 1;
   }
 }
 
@@ -216,7 +249,7 @@ export class UncappedScheduler extends OnDemandGridScheduler {
 export class ForgetfulScheduler extends OnDemandGridScheduler {
   override tick(): void {
     if (this.switches.bound) this.p[0] = boundTarget(this.t, this.params);
-    this.t += 1;
+    this.time += 1;
   }
 }
 
@@ -227,7 +260,7 @@ export class FloorBoundScheduler extends OnDemandGridScheduler {
       const target = Math.min(this.params.pMax, Math.floor(infimumIndex(this.t, this.params)));
       if (this.p[0] < target) this.p[0] = target;
     }
-    this.t += 1;
+    this.time += 1;
   }
 }
 

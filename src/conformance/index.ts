@@ -40,10 +40,11 @@ import {
   supInfAloneProperty,
   supInfProperty,
   type IndexScheduleUnderTest,
+  type LearnerSetup,
   type LearnerUnderTest,
 } from '../../properties/scheduler.props.ts';
 
-export type { AdamHyper, AlgorithmSwitches, QuantMode, ScheduleParams };
+export type { AdamHyper, AlgorithmSwitches, IndexScheduleUnderTest, LearnerSetup, LearnerUnderTest, QuantMode, ScheduleParams };
 
 /** The grid a quantizer is asked to quantize on: Q_p = η·b^p (SPEC §1), Q the double nearest to it. */
 export interface GridInfo {
@@ -75,11 +76,12 @@ export type SchedulerImplementation = (params: ScheduleParams) => IndexScheduleU
 
 /**
  * Your learning step with its index state (SPEC §3 eq. 5, §7 Algorithm 1): a fresh learner for
- * the hyperparameters, switches (B.2a, B.2b) and mode, time per step from t = 0 and p from p_0.
- * `step(w, h, λ)` applies w ← w + Q_p(−λ·h) in place with B.2a, then B.2b and t ← t + 1, and
- * returns the index the step was quantized with. The kit starts w on G_{p_0}.
+ * `setup` (hyperparameters, switches B.2a/B.2b, mode, λ, number of weights), time per step from
+ * t = 0 and p from p_0. `step(w, h)` applies w ← w + Q_p(−λ·h) in place with B.2a (all components
+ * zero: raise p, up to p_max), then B.2b and t ← t + 1, and returns the index the step was
+ * quantized with; `p` is the index the next step starts from. The kit starts w on G_{p_0}.
  */
-export type LearnerImplementation = (params: ScheduleParams, switches: AlgorithmSwitches, mode: QuantMode) => LearnerUnderTest;
+export type LearnerImplementation = (setup: LearnerSetup) => LearnerUnderTest;
 
 /** Your ADAM direction (SPEC §3, eq. 32): stateful over `size` entries; writes h into out. */
 export type AdamImplementation = (size: number, hyper: AdamHyper) => { compute(gradient: Float64Array, out: Float64Array): void };

@@ -13,40 +13,39 @@ import {
   type LearnerImplementation,
   type SchedulerImplementation,
 } from '../../src/conformance/index.ts';
-import { AdamDirection, makeStepScratch, quantizedStep } from '../../src/core/learning.ts';
+import { Learner, vectorLayout } from '../../src/core/learner.ts';
+import { AdamDirection } from '../../src/core/learning.ts';
 import { gridIndex, makeGrid, quantize } from '../../src/core/quantizer.ts';
-import { infimumIndex, Scheduler } from '../../src/core/schedule.ts';
+import { READINGS } from '../../src/core/reading.ts';
+import { boundedIndex, infimumIndex } from '../../src/core/schedule.ts';
 
 const RUNS = 40;
 
 /** The core, reached only through the kit's interfaces, as a user's own code would be. */
 const coreScheduler: SchedulerImplementation = (params) => {
-  const s = new Scheduler(params, { avoidVanishing: false, bound: true });
+  let p = params.p0;
   return {
     get p() {
-      return s.p[0];
+      return p;
     },
     boundAt(t) {
-      s.t = t;
-      s.tick();
+      p = boundedIndex(p, t, params);
     },
   };
 };
 
-const coreLearner: LearnerImplementation = (params, switches, mode) => {
-  const s = new Scheduler(params, switches);
-  let scratch = makeStepScratch(1);
+const coreLearner: LearnerImplementation = ({ params, switches, mode, lambda, dims }) => {
+  const learner = new Learner({
+    direction: 'sgd',
+    learningRate: lambda,
+    quantization: { reading: { ...READINGS.paper, mode }, schedule: params, b2a: switches.avoidVanishing, b2b: switches.bound, clock: 'step', weightsOnGrid: true },
+    tensors: vectorLayout(dims),
+  });
   return {
     get p() {
-      return s.p[0];
+      return learner.scheduler!.index(0);
     },
-    step(w, h, lambda) {
-      if (scratch.step.length < w.length) scratch = makeStepScratch(w.length);
-      quantizedStep(w, h, 0, w.length, lambda, mode, s, 0, scratch);
-      const used = s.p[0];
-      s.afterStep();
-      return used;
-    },
+    step: (w, h) => learner.step(w, h).tensorIndex[0],
   };
 };
 
@@ -103,9 +102,9 @@ describe('qle/conformance', () => {
   });
 
   it('CATCHES a learner that does not quantize the step (iterates leave the grid)', () => {
-    const plain: LearnerImplementation = (params) => ({
+    const plain: LearnerImplementation = ({ params, lambda }) => ({
       p: params.p0,
-      step(w, h, lambda) {
+      step(w, h) {
         for (let i = 0; i < w.length; i++) w[i] -= lambda * h[i];
         return params.p0;
       },
