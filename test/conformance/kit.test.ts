@@ -38,7 +38,14 @@ const coreLearner: LearnerImplementation = ({ params, switches, mode, lambda, di
   const learner = new Learner({
     direction: 'sgd',
     learningRate: lambda,
-    quantization: { reading: { ...READINGS.paper, mode }, schedule: params, b2a: switches.avoidVanishing, b2b: switches.bound, clock: 'step', weightsOnGrid: true },
+    quantization: {
+      reading: { ...READINGS.paper, mode },
+      schedule: params,
+      b2a: switches.avoidVanishing,
+      b2b: switches.bound,
+      clock: 'step',
+      weightsOnGrid: true,
+    },
     tensors: vectorLayout(dims),
   });
   return {
