@@ -118,7 +118,7 @@ describe('the npm package, installed from its tarball', () => {
   });
 
   it('qle cifar10 without TensorFlow.js says what to install in one line (exit 2)', () => {
-    const result = qle(['cifar10', '--model', 'mlp', '--optimizer', 'sgd']);
+    const result = qle(['cifar10', '--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6']);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/npm install @tensorflow\/tfjs-core/);
