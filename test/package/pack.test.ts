@@ -163,3 +163,14 @@ describe('the npm package, installed from its tarball', () => {
     expect(seen.counterexample).not.toBeNull();
   });
 });
+
+describe('the bin in a checkout', () => {
+  it('bin/qle.mjs runs the TypeScript sources through tsx: --version, and schedule --json on a clean stdout', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'qle.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+    const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
+    expect(run(['--version']).stdout.trim()).toBe(version);
+    const schedule = run(['schedule', '--steps', '2', '--json']);
+    expect(schedule.status, schedule.stderr).toBe(0);
+    expect(JSON.parse(schedule.stdout).p).toHaveLength(2);
+  });
+});
