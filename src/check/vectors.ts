@@ -15,7 +15,7 @@ import type { DirectionKind } from '../core/learning.ts';
 import { READINGS, resolveReading, type Reading, type ReadingName } from '../core/reading.ts';
 import { exactGridIndex, gridIndex, gridValue, makeGrid, quantize, QuantizerRangeError, type QuantMode } from '../core/quantizer.ts';
 import { createRng } from '../core/rng.ts';
-import { langevinKappa, REFERENCE_SCHEDULE, scheduleTable, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
+import { langevinKappa, REFERENCE_SCHEDULE, referenceKappa, scheduleTable, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
 import { nextDown, nextUp } from '../core/floats.ts';
 import { headerLine, recordLine, scheduleFields } from './writer.ts';
 
@@ -108,7 +108,7 @@ export const SCHEDULE_SETS: readonly { name: string; params: ScheduleParams; ste
   { name: 'reference (eq. 34), p0 = 0', params: REFERENCE_SCHEDULE, steps: 200 },
   { name: 'reference, p0 = 2 (the reference README example)', params: { ...REFERENCE_SCHEDULE, p0: 2 }, steps: 120 },
   { name: 'Langevin kappa = 1/(24 lambda), lambda = 2^-6', params: { ...REFERENCE_SCHEDULE, kappa: langevinKappa(2 ** -6) }, steps: 120 },
-  { name: 'base 3, eta 2, C = 1e-4, beta = 5, p0 = -2 (negative p)', params: { base: 3, eta: 2, C: 1e-4, beta: 5, kappa: 64 / 24, p0: -2, pMax: 20 }, steps: 120 },
+  { name: 'base 3, eta 2, C = 1e-4, beta = 5, p0 = -2 (negative p)', params: { base: 3, eta: 2, C: 1e-4, beta: 5, kappa: referenceKappa(), p0: -2, pMax: 20 }, steps: 120 },
   { name: 'p_max = 8 reached (cap)', params: { ...REFERENCE_SCHEDULE, pMax: 8 }, steps: 120 },
   { name: 'beta = 0 (no hot start)', params: { ...REFERENCE_SCHEDULE, beta: 0 }, steps: 60 },
 ];
@@ -194,7 +194,7 @@ export function learningSpecs(): LearningSpec[] {
       name: 'non-binary-grid',
       note: 'eta = 3, b = 10: the doubles k/Q_p are not closed under addition; w is snapped back to its grid point',
       lambda: 0.1,
-      params: { base: 10, eta: 3, C: 1e-3, beta: 2, kappa: 64 / 24, p0: 0, pMax: 8 },
+      params: { base: 10, eta: 3, C: 1e-3, beta: 2, kappa: referenceKappa(), p0: 0, pMax: 8 },
       start: [0.123456, -0.987654, 0.5],
       gradients: gradients(14, 15, 3, 1),
     },
