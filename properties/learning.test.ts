@@ -21,7 +21,7 @@ import {
 } from '../src/core/learning.ts';
 import { makeGrid, quantizeInto, type QuantMode } from '../src/core/quantizer.ts';
 import { REFERENCE_SCHEDULE, Scheduler, type ScheduleParams } from '../src/core/schedule.ts';
-import { findCounterexample, holds, RUNS } from './config.ts';
+import { expectCaught, findCounterexample, holds, RUNS } from './config.ts';
 import { abs, add, exact, exactCell, gridIntegerOf, gridPoint, HALF, le, modeArb, mul, ratToString, sub, ZERO } from './oracle.ts';
 
 /** One step of eq. 5 on w[0 … dims) with index 0 of the scheduler. */
@@ -154,7 +154,7 @@ describe('§3 learning equation: iterates on the grid', () => {
 
   it('§3 the grid property CATCHES a learning step that does not quantize', () => {
     const found = findCounterexample('unquantized step w − λh', onGridProperty(unquantizedStep));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§3 for steps given in advance, |w^Q_t − w_t| ≤ Σ_{s<t} 1/(2Q_{p(s)}) in round mode (Σ 1/Q_{p(s)} in floor mode), in exact arithmetic', () => {
@@ -163,7 +163,7 @@ describe('§3 learning equation: iterates on the grid', () => {
 
   it('§3 the accumulated-half-cells bound CATCHES a step quantized on the coarser grid G_{p−1}', () => {
     const found = findCounterexample('step quantized on G_{p-1}', deviationProperty(coarseStep));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });
 
@@ -300,6 +300,6 @@ describe('§3 ADAM direction', () => {
 
   it('§3 the ADAM closed-form property CATCHES ADAM without bias correction', () => {
     const found = findCounterexample('ADAM without bias correction', adamProperty((size, hyper) => new UncorrectedAdam(size, hyper)));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });

@@ -13,7 +13,7 @@ import {
   targetTemperature,
   type ScheduleParams,
 } from '../src/core/schedule.ts';
-import { findCounterexample, holds, RUNS, scaledRuns, SEED } from './config.ts';
+import { expectCaught, findCounterexample, holds, note, RUNS, scaledRuns, SEED } from './config.ts';
 import { findAnnealingBreak, MARGIN_TOLERANCE } from './findings.ts';
 import {
   coreScheduler,
@@ -117,12 +117,12 @@ describe('§6–§7 scheduler: monotone Q and the p_max cap', () => {
 
   it('§7 the monotone property CATCHES a scheduler that forgets the p_max cap', () => {
     const found = findCounterexample('scheduler without the p_max cap', monotoneProperty(uncappedScheduler, fc.constant({ avoidVanishing: true, bound: true })));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§7 the monotone property CATCHES a scheduler that sets p = ⌈p_inf(t)⌉ (lets p decrease)', () => {
     const found = findCounterexample('scheduler p = ceil(p_inf) (no max with the previous p)', monotoneProperty(forgetfulScheduler, fc.constant({ avoidVanishing: true, bound: true })));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });
 
@@ -146,7 +146,7 @@ describe('§6 scheduler within the supremum and infimum', () => {
 
   it('§6 the sup/inf property CATCHES a scheduler that rounds p_inf down', () => {
     const found = findCounterexample('scheduler with floor(p_inf)', supInfAloneProperty(floorBoundScheduler));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });
 
@@ -167,12 +167,12 @@ describe('§5 annealing condition T_q(t)·ln(t+2) ≥ C/b²', () => {
 
   it('§5 the precondition is needed: with an initial index that is too fine the scheduler alone breaks the condition (counterexample found)', () => {
     const found = findCounterexample('scheduler alone, p_0 too fine (no precondition)', annealingAloneProperty(false));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§7 finding: with B.2a on, tiny steps push p above p_inf + 1 and T_q(t)·ln(t+2) falls below C/b² (fast-check finds and shrinks it)', () => {
     const result = findAnnealingBreak({ seed: SEED, numRuns: scaledRuns(1, 50, 1000) });
-    console.log(
+    note(
       `[qle properties] §7 annealing break with B.2a: found = ${result.found}; shrunk counterexample: ` +
         `${fc.stringify({ params: result.params, steps: result.steps })}\n  first breaking step: ${fc.stringify(result.step)}`,
     );
@@ -185,7 +185,7 @@ describe('§5 annealing condition T_q(t)·ln(t+2) ≥ C/b²', () => {
 
   it('§7 finding over any hyperparameters, not just the reference ones', () => {
     const result = findAnnealingBreak({ seed: SEED, numRuns: scaledRuns(1, 50, 1000), anyParams: true });
-    console.log(`[qle properties] §7 annealing break (any hyperparameters): ${fc.stringify({ params: result.params, steps: result.steps, step: result.step })}`);
+    note(`[qle properties] §7 annealing break (any hyperparameters): ${fc.stringify({ params: result.params, steps: result.steps, step: result.step })}`);
     expect(result.found).toBe(true);
   });
 });

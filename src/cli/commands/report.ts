@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { runReport } from '../../../simulations/report.ts';
 import { STUDY_NAMES } from '../../../simulations/studies/index.ts';
 import { parseInteger, parseNumber, positive } from '../parse.ts';
+import { cacheDir } from '../../io/cache-dir.ts';
 
 interface ReportOptions {
   full?: boolean;
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     .option('--objectives <LIST>', 'comma-separated objectives to keep', list)
     .option('--workers <N>', 'worker threads (0: run in this thread)', parseInteger('workers', 0), Math.min(2, availableParallelism()))
     .option('--out <DIR>', 'output directory', 'reports')
-    .option('--cache <DIR>', 'per-cell cache directory (resume)', '.cache/simulations')
+    .option('--cache <DIR>', 'per-cell cache directory (resume); default .cache/simulations or $QLE_CACHE_DIR/simulations', cacheDir('simulations'))
     .option('--no-cache', 'do not read or write the per-cell cache')
     .option('--fresh', 'ignore cached cells: start clean')
     .option('--no-figures', 'skip SVG/PNG figures')
