@@ -4,6 +4,7 @@
  */
 import { OBJECTIVES } from '../src/core/objectives/index.ts';
 import { UsageError } from '../src/cli/errors.ts';
+import { checkOutputDirectory } from '../src/cli/paths.ts';
 import { CellCache, codeVersion } from './cache.ts';
 import { executeCells, type Execution } from './execute.ts';
 import { writeStudyReport } from './report/render.ts';
@@ -45,10 +46,17 @@ function known(kind: string, names: readonly string[] | undefined, all: readonly
   }
 }
 
-function positiveInteger(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
-    throw new UsageError(`--${name} must be a positive integer, got ${value}`);
+/** Upper bounds that keep a request within memory (a population is runs × dims doubles) and sense. */
+export const LIMITS = { runs: 1_000_000, steps: 1_000_000_000, workers: 64 } as const;
+
+function positiveInteger(name: keyof typeof LIMITS, value: number | undefined): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1 && value <= LIMITS[name])) {
+    throw new UsageError(`--${name} must be an integer in [1, ${LIMITS[name]}], got ${value}`);
   }
+}
+
+function nonEmpty(name: string, what: string, list: readonly string[] | undefined): void {
+  if (list !== undefined && list.length === 0) throw new UsageError(`--${name} must list at least one ${what}`);
 }
 
 function positiveNumber(name: string, value: number | undefined): void {
@@ -57,6 +65,8 @@ function positiveNumber(name: string, value: number | undefined): void {
 
 /** Checks everything the user can get wrong, before any work starts: one-line UsageErrors. */
 export function validateRequest(request: ReportRequest): void {
+  nonEmpty('optimizers', 'optimizer', request.optimizers);
+  nonEmpty('objectives', 'objective', request.objectives);
   known('study', request.studies, STUDY_NAMES);
   known('optimizer', request.optimizers, OPTIMIZER_NAMES);
   known('objective', request.objectives, [...OBJECTIVES.keys()]);
@@ -68,6 +78,9 @@ export function validateRequest(request: ReportRequest): void {
   if (request.seed !== undefined && !(Number.isSafeInteger(request.seed) && request.seed >= 1 && request.seed <= 0xffffffff)) {
     throw new UsageError(`--seed must be an integer in [1, 4294967295], got ${request.seed}`);
   }
+  // Last, after everything that needs no file system: the folders the report writes into.
+  checkOutputDirectory('out', request.outDir ?? 'reports');
+  if (request.cacheDir !== null) checkOutputDirectory('cache', request.cacheDir ?? '.cache/simulations');
 }
 
 /** The command line that reproduces a request (what report.md says generated it). */

