@@ -131,9 +131,10 @@ export function problemsWith(result: CliResult): string[] {
   const lines = result.stderr.split('\n').filter((line) => line !== '');
   if (/^\s+at |\n\s+at |Error:|node:internal/.test(result.stderr)) problems.push('stack trace on stderr');
   if (/internal error/.test(result.stderr)) problems.push('internal error');
+  // A failure says why in at most one line (check's verdicts, exit 1 or 2, go to stdout instead).
   if (result.status !== 0) {
-    if (lines.length !== 1) problems.push(`${lines.length} stderr lines`);
-    else if (!lines[0].startsWith('qle: ')) problems.push('stderr line does not start with "qle: "');
+    if (lines.length > 1) problems.push(`${lines.length} stderr lines`);
+    else if (lines.length === 1 && !lines[0].startsWith('qle: ')) problems.push('stderr line does not start with "qle: "');
   }
   return problems;
 }
