@@ -9,10 +9,11 @@ import { CellCache, codeVersion } from './cache.ts';
 import { executeCells, type Execution } from './execute.ts';
 import { writeStudyReport } from './report/render.ts';
 import { OPTIMIZER_NAMES } from './roster.ts';
+import { loadPlugins, NO_PLUGINS, type PluginRequest, type Plugins } from './plugins.ts';
 import { STUDIES, STUDY_NAMES } from './studies/index.ts';
 import { DEFAULT_DELTA, DEFAULT_EPSILON, DEFAULT_SEED, type StudyOptions } from './studies/study.ts';
 
-export interface ReportRequest {
+export interface ReportRequest extends PluginRequest {
   readonly studies?: readonly string[];
   readonly full?: boolean;
   readonly runs?: number;
@@ -64,11 +65,11 @@ function positiveNumber(name: string, value: number | undefined): void {
 }
 
 /** Checks everything the user can get wrong, before any work starts: one-line UsageErrors. */
-export function validateRequest(request: ReportRequest): void {
+export function validateRequest(request: ReportRequest, plugins: Plugins = NO_PLUGINS): void {
   nonEmpty('optimizers', 'optimizer', request.optimizers);
   nonEmpty('objectives', 'objective', request.objectives);
   known('study', request.studies, STUDY_NAMES);
-  known('optimizer', request.optimizers, OPTIMIZER_NAMES);
+  known('optimizer', request.optimizers, [...OPTIMIZER_NAMES, ...plugins.optimizers]);
   known('objective', request.objectives, [...OBJECTIVES.keys()]);
   positiveInteger('runs', request.runs);
   positiveInteger('steps', request.steps);
@@ -93,12 +94,21 @@ export function commandFor(request: ReportRequest, study: string): string {
   if (request.delta !== undefined && request.delta !== DEFAULT_DELTA) parts.push('--delta', String(request.delta));
   if (request.epsilon !== undefined && request.epsilon !== DEFAULT_EPSILON) parts.push('--epsilon', String(request.epsilon));
   if (request.optimizers) parts.push('--optimizers', request.optimizers.join(','));
+  if (request.objectiveModule !== undefined) parts.push('--objective-module', request.objectiveModule);
+  if (request.objectiveDims !== undefined) parts.push('--objective-dims', request.objectiveDims.join(','));
+  if (request.objective !== undefined) parts.push('--objective', `'${request.objective.replace(/'/g, "'\\''")}'`);
+  if (request.objectiveBox !== undefined) parts.push('--objective-box', request.objectiveBox.join(','));
+  if (request.optimizerModule !== undefined) parts.push('--optimizer-module', request.optimizerModule);
   if (request.objectives) parts.push('--objectives', request.objectives.join(','));
   return parts.join(' ');
 }
 
 export async function runReport(request: ReportRequest): Promise<StudyRun[]> {
-  validateRequest(request);
+  // Names first (cheap, no file system), then the plug-ins (they register names --objectives and
+  // --optimizers may use), then everything else: all before any cell runs.
+  known('study', request.studies, STUDY_NAMES);
+  const plugins = await loadPlugins(request);
+  validateRequest(request, plugins);
   const log = request.log ?? (() => undefined);
   const options: StudyOptions = {
     full: request.full ?? false,
@@ -109,6 +119,8 @@ export async function runReport(request: ReportRequest): Promise<StudyRun[]> {
     epsilon: request.epsilon ?? DEFAULT_EPSILON,
     optimizers: request.optimizers,
     objectives: request.objectives,
+    // Only when there are plug-ins, so results.json of a plain request is unchanged.
+    ...(plugins.problems.length || plugins.optimizers.length ? { plugins } : {}),
   };
   const cache = request.cacheDir === null ? undefined : new CellCache(request.cacheDir ?? '.cache/simulations');
   const runs: StudyRun[] = [];

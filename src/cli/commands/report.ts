@@ -6,6 +6,7 @@ import { STUDY_NAMES } from '../../../simulations/studies/index.ts';
 import { parseInteger, parseNumber, positive } from '../parse.ts';
 import { cacheDir } from '../../io/cache-dir.ts';
 import { parseList } from '../paths.ts';
+import { UsageError } from '../errors.ts';
 
 interface ReportOptions {
   full?: boolean;
@@ -21,6 +22,21 @@ interface ReportOptions {
   cache: string | false;
   fresh?: boolean;
   figures: boolean;
+  objectiveModule?: string;
+  objectiveDims?: number[];
+  objective?: string;
+  objectiveBox?: [number, number];
+  optimizerModule?: string;
+}
+
+/** `L,U`: the box of a formula objective. */
+function parseBox(raw: string): [number, number] {
+  const parts = raw.split(',');
+  const numbers = parts.map((part) => (part.trim() === '' ? NaN : Number(part)));
+  if (numbers.length !== 2 || !numbers.every(Number.isFinite) || !(numbers[0] < numbers[1])) {
+    throw new UsageError(`--objective-box must be L,U with finite L < U, got ${JSON.stringify(raw)}`);
+  }
+  return [numbers[0], numbers[1]];
 }
 
 
@@ -43,6 +59,11 @@ export function register(program: Command): void {
     .option('--no-cache', 'do not read or write the per-cell cache')
     .option('--fresh', 'ignore cached cells: start clean')
     .option('--no-figures', 'skip SVG/PNG figures')
+    .option('--objective-module <FILE>', 'add your objective: a module exporting an ObjectiveFactory (examples/plugins/objective.ts)')
+    .option('--objective-dims <D,...>', 'dimensions to run the module objective at (default: its own list; 2 for any d)', parseList('objective-dims', 'dimension', parseInteger('objective-dims', 1, 1000)))
+    .option('--objective <EXPR>', "add an objective typed as a formula in x (d = 1) or x1 … xd, e.g. 'x^4/4 - x^2/2 + 0.1*x' (mathjs; minimisers found numerically)")
+    .option('--objective-box <L,U>', 'box of the formula objective (default -5,5)', parseBox)
+    .option('--optimizer-module <FILE>', 'add your optimizer: a module exporting an OptimizerPlugin (examples/plugins/optimizer.ts)')
     .action(async (studies: string[], options: ReportOptions) => {
       await runReport({
         studies: studies.length ? studies : undefined,
@@ -59,6 +80,11 @@ export function register(program: Command): void {
         cacheDir: options.cache === false ? null : options.cache,
         fresh: options.fresh,
         figures: options.figures,
+        objectiveModule: options.objectiveModule,
+        objectiveDims: options.objectiveDims,
+        objective: options.objective,
+        objectiveBox: options.objectiveBox,
+        optimizerModule: options.optimizerModule,
         log: (line) => process.stderr.write(`${line}\n`),
       });
     });
