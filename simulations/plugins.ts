@@ -22,6 +22,8 @@ import type { ObjectiveSource, Problem } from './hyper.ts';
 import type { PluginModule } from './optimizers/optimizer.ts';
 import { registerOptimizerPlugin, type OptimizerPlugin } from './optimizers/plugin.ts';
 import { OPTIMIZER_NAMES } from './roster.ts';
+import { createDoubleWell } from '../src/core/objectives/index.ts';
+import { Population } from './population.ts';
 
 export interface PluginRequest {
   /** A module whose default export (or export `objective`) is an ObjectiveFactory. */
@@ -112,6 +114,16 @@ function optimizerOf(mod: Record<string, unknown>): OptimizerPlugin {
   return { description: plugin.name, ...plugin } as OptimizerPlugin;
 }
 
+/** Two steps of the optimizer on a tiny double-well population: it builds, steps, and spends one evaluation a step. */
+function trialRun(plugin: OptimizerPlugin): void {
+  const population = new Population(createDoubleWell(), 2, { start: (r) => r + 1, noise: (r) => r + 11 });
+  const stepper = plugin.create(population, { lambda: 2 ** -4, c: 1, proposal: 0.04, steps: 2 });
+  if (!stepper || typeof stepper.step !== 'function') throw new Error(`optimizer ${plugin.name}: create() must return an object with step(t)`);
+  stepper.step(0);
+  stepper.step(1);
+  if (population.evaluations !== 2) throw new Error(`optimizer ${plugin.name}: a step must call population.gradient(λ) once (2 steps made ${population.evaluations} evaluations)`);
+}
+
 /** Runs `load`, turning any failure into one line naming the option. */
 async function asOption<T>(option: string, path: string, load: () => Promise<T> | T): Promise<T> {
   try {
@@ -192,6 +204,7 @@ export async function loadPlugins(request: PluginRequest): Promise<Plugins> {
     await asOption('optimizer-module', path, async () => {
       const module = moduleOf(path);
       const plugin = optimizerOf(await importModule(module));
+      trialRun(plugin);
       registerOptimizerPlugin(plugin, module);
       optimizers.push(plugin.name);
     });

@@ -24,7 +24,8 @@ export interface PluginHyper {
  * `runs` independent runs (run-major Float64Array `population.w`, runs × dims); `step(t)` must
  * advance every run by one step that costs one gradient evaluation: call `population.gradient(λ)`
  * once (it evaluates ∇f for every live run and freezes diverged runs), then update
- * `population.w`. Randomness comes from `population.rngs[r]`, so a seed reproduces a run.
+ * `population.w` (an optimizer that spends a function evaluation instead adds 1 to
+ * `population.evaluations`, as simulated annealing does). A trial run checks this before a report. Randomness comes from `population.rngs[r]`, so a seed reproduces a run.
  */
 export interface OptimizerPlugin {
   /** The name in reports and in --optimizers (letters, digits, '.', '_', '-'; not a roster name). */

@@ -121,6 +121,9 @@ describe('argv fuzz: exit 0/1/2, at most one stderr line, no trace, nothing writ
       '--optimizers': fc.oneof(fc.constantFrom('gd', 'sa,qsgd-lgv', 'nope', ','), edge),
       '--objectives': fc.oneof(fc.constantFrom('six-hump-camel', 'nope', ','), edge),
       '--out': paths, '--cache': paths, '--no-cache': null, '--fresh': null, '--full': null, '--workers': fc.constantFrom('0', '1', '', '-1', 'x', '65'),
+      '--objective': fc.oneof(fc.constantFrom('x^4/4 - x^2/2 + 0.1*x', 'x1^2 + x2^2', 'sin(y)', 'x +'), edge),
+      '--objective-box': fc.oneof(fc.constantFrom('-2,2', '2,-2', '1'), edge), '--objective-module': paths, '--optimizer-module': paths,
+      '--objective-dims': edge,
     };
     const studies = fc.subarray(['headline', 'theorem', 'lr-sweep', 'nope', ''], { maxLength: 2 });
     const cheap = ['--runs', '2', '--steps', '20', '--objectives', 'double-well', '--optimizers', 'gd', '--workers', '0'];
