@@ -1,7 +1,7 @@
 /**
  * Issue 13, plug-ins: a formula objective agrees with the hand-written double well (value,
  * gradient, minimiser found numerically), module plug-ins (examples/plugins/) run in a report on
- * worker threads and in-process with the same numbers, and bad plug-ins are one-line UsageErrors.
+ * worker threads and in-process with the same numbers, and bad plug-ins are one-line ReportRequestErrors.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDoubleWell, DEFAULT_TILT } from '../src/core/objectives/index.ts';
 import { createExpressionObjective, parseExpression } from '../src/core/objectives/expression.ts';
-import { UsageError } from '../src/cli/errors.ts';
+import { ReportRequestError } from './request-error.ts';
 import { SEED } from '../properties/config.ts';
 import { runReport } from './report.ts';
 import { tempDir } from './test-helpers.ts';
@@ -109,10 +109,10 @@ describe('plug-ins in a report', () => {
     [{ objective: 'x^2', objectiveModule: join(EXAMPLES, 'objective.ts') }, /use --objective or --objective-module, not both/],
     [{ objective: 'sin(y)' }, /^--objective: objective "sin\(y\)": unknown symbol y/],
     [{ objectiveModule: join(EXAMPLES, 'objective.ts'), objectiveDims: [3] }, /himmelblau is defined for d in \{2\}, got d = 3/],
-  ])('bad plug-in %j: one-line UsageError before any work', async (plugin, message) => {
+  ])('bad plug-in %j: one-line ReportRequestError before any work', async (plugin, message) => {
     const out = tempDir('plugin-bad');
     const error = await runReport({ studies: ['headline'], runs: 2, steps: 10, outDir: out, cacheDir: null, figures: false, ...plugin }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toBeInstanceOf(ReportRequestError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
   });

@@ -1,7 +1,7 @@
 /**
  * Plug-ins of `qle report`: a user's objective (`--objective-module FILE`, or a formula with
  * `--objective EXPR`) and optimizer (`--optimizer-module FILE`). The main thread loads and checks
- * them before any work (one-line UsageErrors naming the option) and registers them; cells carry a
+ * them before any work (one-line ReportRequestErrors naming the option) and registers them; cells carry a
  * serialisable source (module path and content hash, or the formula with its box and minimisers)
  * so that each worker thread loads the same plug-in before it runs a cell (ensureCellPlugins).
  *
@@ -15,8 +15,9 @@ import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUILT_IN_OBJECTIVES, registerObjective } from '../src/core/objectives/index.ts';
 import { checkDims, ObjectiveError, type Objective, type ObjectiveFactory } from '../src/core/objectives/objective.ts';
-import { UsageError } from '../src/cli/errors.ts';
-import { checkInputFile } from '../src/cli/paths.ts';
+import { closeSync, openSync, statSync } from 'node:fs';
+import { fsReason } from '../src/io/paths.ts';
+import { ReportRequestError } from './request-error.ts';
 import type { CellConfig } from './cell.ts';
 import type { ObjectiveSource, Problem } from './hyper.ts';
 import type { PluginModule } from './optimizers/optimizer.ts';
@@ -48,6 +49,19 @@ export interface Plugins {
 }
 
 export const NO_PLUGINS: Plugins = { problems: [], optimizers: [] };
+
+/** A module path given on the command line: it exists, is a file, and opens for reading. */
+function inputFile(option: string, path: string): string {
+  if (path.trim() === '') throw new ReportRequestError(`--${option} must name a file, got ${JSON.stringify(path)}`);
+  try {
+    if (!statSync(path).isFile()) throw new ReportRequestError(`--${option} ${path} is not a file`);
+    closeSync(openSync(path, 'r'));
+  } catch (error) {
+    if (error instanceof ReportRequestError) throw error;
+    throw new ReportRequestError(`--${option} ${path} cannot be read: ${fsReason(error)}`);
+  }
+  return path;
+}
 
 function moduleOf(path: string): PluginModule {
   const absolute = resolve(path);
@@ -129,9 +143,9 @@ async function asOption<T>(option: string, path: string, load: () => Promise<T> 
   try {
     return await load();
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof ReportRequestError) throw error;
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    throw new UsageError(`--${option} ${path}: ${message}`);
+    throw new ReportRequestError(`--${option} ${path}: ${message}`);
   }
 }
 
@@ -160,18 +174,18 @@ async function loadExpression(source: Extract<ObjectiveSource, { kind: 'expressi
   return { factory, dims: first.dims, source: full };
 }
 
-/** Load, check and register the plug-ins of a request, before any work: UsageErrors name the option. */
+/** Load, check and register the plug-ins of a request, before any work: ReportRequestErrors name the option. */
 export async function loadPlugins(request: PluginRequest): Promise<Plugins> {
   if (request.objective !== undefined && request.objectiveModule !== undefined) {
-    throw new UsageError('use --objective or --objective-module, not both');
+    throw new ReportRequestError('use --objective or --objective-module, not both');
   }
   if (request.objectiveDims !== undefined && request.objectiveModule === undefined) {
-    throw new UsageError('--objective-dims applies to --objective-module (a formula\'s d is its largest variable index)');
+    throw new ReportRequestError('--objective-dims applies to --objective-module (a formula\'s d is its largest variable index)');
   }
   const problems: Problem[] = [];
   const optimizers: string[] = [];
   if (request.objectiveModule !== undefined) {
-    const path = checkInputFile('objective-module', request.objectiveModule);
+    const path = inputFile('objective-module', request.objectiveModule);
     await asOption('objective-module', path, async () => {
       const module = moduleOf(path);
       const factory = objectiveFactoryOf(await importModule(module));
@@ -192,7 +206,7 @@ export async function loadPlugins(request: PluginRequest): Promise<Plugins> {
         return await loadExpression({ expression: request.objective!, lower, upper });
       } catch (error) {
         // The core's message already quotes the formula: keep it one line without repeating it.
-        if (error instanceof ObjectiveError) throw new UsageError(`--objective: ${error.message}`);
+        if (error instanceof ObjectiveError) throw new ReportRequestError(`--objective: ${error.message}`);
         throw error;
       }
     });
@@ -200,7 +214,7 @@ export async function loadPlugins(request: PluginRequest): Promise<Plugins> {
     problems.push({ objective: loaded.factory.name, dims: loaded.dims, source: loaded.source });
   }
   if (request.optimizerModule !== undefined) {
-    const path = checkInputFile('optimizer-module', request.optimizerModule);
+    const path = inputFile('optimizer-module', request.optimizerModule);
     await asOption('optimizer-module', path, async () => {
       const module = moduleOf(path);
       const plugin = optimizerOf(await importModule(module));

@@ -3,8 +3,7 @@
  * (cache, workers, progress) and write reports/<study>/.
  */
 import { OBJECTIVES } from '../src/core/objectives/index.ts';
-import { UsageError } from '../src/cli/errors.ts';
-import { checkOutputDirectory } from '../src/cli/paths.ts';
+import { checkWritableDirectory, PathError } from '../src/io/paths.ts';
 import { CellCache, codeVersion } from './cache.ts';
 import { executeCells, type Execution } from './execute.ts';
 import { writeStudyReport } from './report/render.ts';
@@ -12,6 +11,10 @@ import { OPTIMIZER_NAMES } from './roster.ts';
 import { loadPlugins, NO_PLUGINS, type PluginRequest, type Plugins } from './plugins.ts';
 import { STUDIES, STUDY_NAMES } from './studies/index.ts';
 import { DEFAULT_DELTA, DEFAULT_EPSILON, DEFAULT_SEED, type StudyOptions } from './studies/study.ts';
+
+import { ReportRequestError } from './request-error.ts';
+
+export { ReportRequestError };
 
 export interface ReportRequest extends PluginRequest {
   readonly studies?: readonly string[];
@@ -43,7 +46,7 @@ export interface StudyRun {
 
 function known(kind: string, names: readonly string[] | undefined, all: readonly string[]): void {
   for (const name of names ?? []) {
-    if (!all.includes(name)) throw new UsageError(`unknown ${kind} ${JSON.stringify(name)}; known: ${all.join(', ')}`);
+    if (!all.includes(name)) throw new ReportRequestError(`unknown ${kind} ${JSON.stringify(name)}; known: ${all.join(', ')}`);
   }
 }
 
@@ -52,19 +55,30 @@ export const LIMITS = { runs: 1_000_000, steps: 1_000_000_000, workers: 64 } as 
 
 function positiveInteger(name: keyof typeof LIMITS, value: number | undefined): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1 && value <= LIMITS[name])) {
-    throw new UsageError(`--${name} must be an integer in [1, ${LIMITS[name]}], got ${value}`);
+    throw new ReportRequestError(`--${name} must be an integer in [1, ${LIMITS[name]}], got ${value}`);
   }
 }
 
 function nonEmpty(name: string, what: string, list: readonly string[] | undefined): void {
-  if (list !== undefined && list.length === 0) throw new UsageError(`--${name} must list at least one ${what}`);
+  if (list !== undefined && list.length === 0) throw new ReportRequestError(`--${name} must list at least one ${what}`);
 }
 
 function positiveNumber(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new UsageError(`--${name} must be > 0, got ${value}`);
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new ReportRequestError(`--${name} must be > 0, got ${value}`);
 }
 
-/** Checks everything the user can get wrong, before any work starts: one-line UsageErrors. */
+/** A folder the report writes into: named, and checked (not created) before any work. */
+function outputDirectory(name: string, path: string): void {
+  if (path.trim() === '') throw new ReportRequestError(`--${name} must name a folder, got ${JSON.stringify(path)}`);
+  try {
+    checkWritableDirectory(path);
+  } catch (error) {
+    if (error instanceof PathError) throw new ReportRequestError(`--${name} ${JSON.stringify(path)} cannot be written: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Checks everything the user can get wrong, before any work starts: one-line ReportRequestErrors. */
 export function validateRequest(request: ReportRequest, plugins: Plugins = NO_PLUGINS): void {
   nonEmpty('optimizers', 'optimizer', request.optimizers);
   nonEmpty('objectives', 'objective', request.objectives);
@@ -77,11 +91,11 @@ export function validateRequest(request: ReportRequest, plugins: Plugins = NO_PL
   positiveNumber('delta', request.delta);
   positiveNumber('epsilon', request.epsilon);
   if (request.seed !== undefined && !(Number.isSafeInteger(request.seed) && request.seed >= 1 && request.seed <= 0xffffffff)) {
-    throw new UsageError(`--seed must be an integer in [1, 4294967295], got ${request.seed}`);
+    throw new ReportRequestError(`--seed must be an integer in [1, 4294967295], got ${request.seed}`);
   }
   // Last, after everything that needs no file system: the folders the report writes into.
-  checkOutputDirectory('out', request.outDir ?? 'reports');
-  if (request.cacheDir !== null) checkOutputDirectory('cache', request.cacheDir ?? '.cache/simulations');
+  outputDirectory('out', request.outDir ?? 'reports');
+  if (request.cacheDir !== null) outputDirectory('cache', request.cacheDir ?? '.cache/simulations');
 }
 
 /** The command line that reproduces a request (what report.md says generated it). */

@@ -6,6 +6,8 @@ import { QuantizerParamError, QuantizerRangeError } from '../core/quantizer.ts';
 import { ScheduleParamError } from '../core/schedule.ts';
 import { ObjectiveError } from '../core/objectives/objective.ts';
 import { fsReason, isFsError, PathError } from '../io/paths.ts';
+import { ReadingError } from '../core/reading.ts';
+import { ReportRequestError } from '../../simulations/request-error.ts';
 
 /** Exit code for unusable input. */
 export const EXIT_USAGE = 2;
@@ -25,7 +27,9 @@ export function isUserFacing(error: unknown): error is Error {
     error instanceof QuantizerParamError ||
     error instanceof QuantizerRangeError ||
     error instanceof ScheduleParamError ||
-    error instanceof ObjectiveError
+    error instanceof ObjectiveError ||
+    error instanceof ReadingError ||
+    error instanceof ReportRequestError
   );
 }
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { join } from 'node:path';
-import { buildVectors, learningTrace } from '../../check/vectors.ts';
+import { buildVectors, learningTrace, traceable } from '../../check/vectors.ts';
 import { checkOutputDirectory } from '../paths.ts';
 
 export function register(program: Command): void {
@@ -17,7 +17,7 @@ export function register(program: Command): void {
       writeFileAtomic(join(dir, 'quantizer.json'), json(vectors.quantizer));
       writeFileAtomic(join(dir, 'schedule.json'), json(vectors.schedule));
       writeFileAtomic(join(dir, 'learning.json'), json(vectors.learning));
-      for (const run of vectors.learning.runs) writeFileAtomic(join(dir, 'traces', `${run.name}.jsonl`), learningTrace(run));
+      for (const run of vectors.learning.runs.filter(traceable)) writeFileAtomic(join(dir, 'traces', `${run.name}.jsonl`), learningTrace(run));
       writeFileAtomic(join(dir, 'manifest.json'), json(vectors.manifest));
       const count = vectors.quantizer.cases.length + vectors.quantizer.rangeErrors.length;
       process.stdout.write(
