@@ -90,7 +90,7 @@ describe('no permission, read-only: exit 2 before any work', () => {
   function spawnQle(args: string[], cwd: string): CliResult {
     const node = [process.execPath, '--import', join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), join(ROOT, 'src', 'cli', 'main.ts'), ...args];
     const command = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node] : node;
-    const result = spawnSync(command[0], command.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, HOME: cwd, QLE_DEBUG: '' } });
+    const result = spawnSync(command[0], command.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, HOME: cwd, TMPDIR: cwd, QLE_DEBUG: '' } });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 

@@ -130,6 +130,23 @@ describe('argv fuzz: exit 0/1/2, at most one stderr line, no trace, nothing writ
     mixed(await fuzz(fc.tuple(studies, argv(options, 4)).map(([names, rest]) => ({ args: ['report', ...names, ...cheap, ...rest, '--no-figures'] })), 25));
   });
 
+  it('step (stdin JSON: valid-looking requests with edge values, and junk)', async () => {
+    const number = fc.oneof(fc.double(), fc.integer({ min: -40, max: 40 }), fc.constantFrom(0, 1e308, -1));
+    const request = fc.record(
+      {
+        reading: fc.oneof(fc.constantFrom('paper', 'per-tensor', 'all', 'nope'), fc.string({ maxLength: 4 })),
+        schedule: fc.record({ base: number, eta: number, C: number, beta: number, kappa: number, p0: number, pMax: number }, { requiredKeys: [] }),
+        t: number,
+        p: number,
+        tensors: fc.array(fc.record({ name: fc.string({ maxLength: 3 }), h: fc.array(number, { maxLength: 3 }) }), { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    );
+    const stdin = fc.oneof(request.map((r) => JSON.stringify(r)), fc.json(), fc.string({ maxLength: 12 }));
+    const exits = await fuzz(fc.record({ json: fc.boolean(), stdin }).map(({ json, stdin }) => ({ args: ['step', ...(json ? ['--json'] : [])], stdin })), 60);
+    expect((exits[1] ?? 0) + (exits[2] ?? 0)).toBeGreaterThan(0);
+  });
+
   it('cifar10 (--dry-run: options and folders are checked, nothing is loaded)', async () => {
     const options: Options = {
       '--model': fc.oneof(fc.constantFrom('mlp', 'resnet20'), junk), '--optimizer': fc.oneof(fc.constantFrom('qsgd', 'sgd,adam', 'qtadam'), junk),
