@@ -38,7 +38,12 @@ function settings(precision: Precision, mode: QuantMode, eta: number, base: numb
     b2b: true,
     precision,
   };
-  return { header, params: { ...REFERENCE_SCHEDULE, eta, base, p0: 0, pMax: 40 }, switches: { avoidVanishing: true, bound: true } };
+  return {
+    header,
+    params: { ...REFERENCE_SCHEDULE, eta, base, p0: 0, pMax: 40 },
+    switches: { avoidVanishing: true, bound: true },
+    reading: { granularity: 'all', test: 'all-zero', cap: 'strict', mode, b2aOnFirstStep: true },
+  };
 }
 
 const grids = fc.constantFrom([1, 2], [3, 10], [1, 3], [5, 7]);

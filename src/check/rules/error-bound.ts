@@ -5,7 +5,7 @@
  * this rule says by how much, in cells, an implementation misses.
  */
 import { FLOAT32_PRODUCT_SLACK } from '../precision.ts';
-import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const errorBound: RuleDefinition = {
   id: 'error-bound',
@@ -42,7 +42,7 @@ export const errorBound: RuleDefinition = {
       if (first < 0) return undefined;
       const what = mode === 'round' ? 'hq − h' : 'h − hq';
       return {
-        message: `component ${first}: ${what} = ${num(firstCells)} cells of 1/Q_${record.p}, outside the ${mode} bound${more(wrong)}`,
+        message: `component ${component(record, first)}: ${what} = ${num(firstCells)} cells of 1/Q_${record.p}, outside the ${mode} bound${more(wrong)}`,
         expected: mode === 'round' ? `${what} in (−0.5, 0.5] cells` : `${what} in [0, 1) cells`,
         found: `${num(firstCells)} cells`,
       };

@@ -9,7 +9,7 @@ import { checkInputFile, parseList } from '../paths.ts';
 
 interface CheckOptions {
   json?: boolean;
-  maxPerRule: number;
+  maxPerRule?: number;
   maxLineChars?: number;
   rules?: string[];
 }
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .description('check a qle trace (JSON Lines, schema/trace.schema.json) against the SPEC; exit 0 clean, 1 violations, 2 unusable input')
     .argument('<trace>', 'the trace file (.jsonl)')
     .option('--json', 'print one JSON object for machines')
-    .option('--max-per-rule <N>', 'violations listed per rule (all are counted)', parseInteger('max-per-rule', 0), 20)
+    .option('--max-per-rule <N>', 'violation instances kept per rule (all are counted; text collapses identical ones; default: 20, all with --json)', parseInteger('max-per-rule', 0))
     .option('--max-line-chars <N>', 'longest line accepted, in characters', parseInteger('max-line-chars', 1))
     .option('--rules <ids>', `comma-separated rule ids to run (default all: ${RULES.map((r) => r.id).join(', ')})`, parseList('rules', 'rule id'))
     .action(async (trace: string, options: CheckOptions) => {
@@ -35,7 +35,7 @@ export function register(program: Command): void {
       checkInputFile('<trace>', trace);
       let result: CheckResult;
       try {
-        result = await checkFile(trace, { maxPerRule: options.maxPerRule, maxLineChars: options.maxLineChars, rules });
+        result = await checkFile(trace, { maxPerRule: options.maxPerRule ?? (options.json ? Number.POSITIVE_INFINITY : 20), maxLineChars: options.maxLineChars, rules });
       } catch (error) {
         if (error instanceof TraceFileError) throw new UsageError(error.message);
         throw error;
