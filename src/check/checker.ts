@@ -43,7 +43,11 @@ export interface Position {
   readonly tensor?: string;
 }
 
-/** Identical violations (same rule, message, expected and found) collapsed: a count, first and last position. */
+/**
+ * Violations of one rule whose messages are the same up to their numbers (p = 33 at t = 10 and at
+ * t = 11, margins of successive steps) collapsed: a count, the first instance's text, the first
+ * and last position.
+ */
 export interface ViolationGroup {
   readonly rule: string;
   readonly severity: Severity;
@@ -59,6 +63,7 @@ export interface ViolationGroup {
 }
 
 const MAX_GROUP_TENSORS = 5;
+const NUMBER = /-?\d+(\.\d+)?(e[-+]?\d+)?/gi;
 /** Distinct groups kept per rule; the rule's violation count stays complete. */
 const MAX_GROUPS_PER_RULE = 200;
 
@@ -265,7 +270,7 @@ export class TraceChecker {
 
   /** Count a violation in its group of identical ones. */
   private group(rule: ActiveRule, record: TraceRecord, finding: Finding): void {
-    const key = `${finding.message}\u0000${finding.expected}\u0000${finding.found}`;
+    const key = finding.message.replace(NUMBER, '#');
     const position: Position = record.tensor ? { line: record.line, t: record.t, tensor: record.tensor.name } : { line: record.line, t: record.t };
     let group = rule.groups.get(key);
     if (!group) {

@@ -45,7 +45,7 @@ export function formatText(result: CheckResult, file: string): string {
     if (result.inputErrorCount > result.inputErrors.length) out.push(`  … ${result.inputErrorCount - result.inputErrors.length} more`);
   }
   if (result.groups.length > 0) {
-    out.push('', 'violations (identical ones collapsed; --json lists every one):');
+    out.push('', 'violations (those differing only in numbers collapsed, with the first one\'s text; --json lists every one):');
     for (const group of result.groups) out.push(...groupLines(group));
     const grouped = result.groups.reduce((n, g) => n + g.count, 0);
     const total = result.errorCount + result.warningCount;
