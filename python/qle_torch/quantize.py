@@ -21,6 +21,9 @@ def quantize(d, p, mode="round", eta=1, base=2):
     k = torch.floor(y)
     if mode == "round":
         k = k + (y - k >= 0.5).to(d.dtype)
+    else:
+        # Q < 1 can underflow a tiny negative d to -0; its floor is -1, not 0.
+        k = torch.where((y == 0) & (d < 0), torch.full_like(k, -1.0), k)
     return k / Q
 
 
