@@ -6,7 +6,7 @@
  * the grid are not counted as checked.
  */
 import { QuantizerRangeError } from '../../core/quantizer.ts';
-import { isGridValue, nearestIndex } from '../precision.ts';
+import { isGridValue, nearestIndex, quantizeAll } from '../precision.ts';
 import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const onGrid: RuleDefinition = {
@@ -32,13 +32,18 @@ export const onGrid: RuleDefinition = {
       const wasTracking = trackedCount > 0;
       let wrong = 0;
       let first = -1;
+      // float64: on the grid iff w is its own nearest grid value (the core's batch quantizer, round mode).
+      const nearest = precision === 'float64' ? quantizeAll(w, grid, 'round') : undefined;
       for (let i = 0; i < w.length; i++) {
         let on: boolean;
-        try {
-          on = isGridValue(w[i], nearestIndex(w[i], grid), grid, precision);
-        } catch (error) {
-          if (!(error instanceof QuantizerRangeError)) throw error;
-          on = false;
+        if (nearest) on = nearest[i] === w[i];
+        else {
+          try {
+            on = isGridValue(w[i], nearestIndex(w[i], grid), grid, precision);
+          } catch (error) {
+            if (!(error instanceof QuantizerRangeError)) throw error;
+            on = false;
+          }
         }
         if (on) {
           if (!tracked[i]) {

@@ -1,6 +1,6 @@
 /** quantize: hq = Q_p(h) component by component, exactly in float64, float32-aware otherwise (SPEC §1, eq. 1; §7). */
 import { QuantizerRangeError } from '../../core/quantizer.ts';
-import { admissibleIndices, expectedValue, isGridValue } from '../precision.ts';
+import { admissibleIndices, expectedValue, isGridValue, matchesCore } from '../precision.ts';
 import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const quantize: RuleDefinition = {
@@ -12,6 +12,8 @@ export const quantize: RuleDefinition = {
     const { h, hq } = record;
     if (!h || !hq) return NOT_APPLICABLE;
     const { mode, precision } = settings.header;
+    // Fast path: the core's batch quantizer; only a mismatch goes through the per-component path below.
+    if (precision === 'float64' && matchesCore(record, grid, mode)) return undefined;
     let wrong = 0;
     let first: { i: number; expected: string } | undefined;
     for (let i = 0; i < h.length; i++) {
