@@ -5,7 +5,7 @@
  * (λ²σ² + 1/(12Q²)) / (λa(2 − λa)): the quantization error adds exactly the WNH variance.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { fixedQuantization, Learner, vectorLayout } from '../src/core/learner.ts';
 import { makeGrid } from '../src/core/quantizer.ts';
 import { READINGS } from '../src/core/reading.ts';

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { expectCaught, findCounterexample, holds, RUNS } from '../../properties/config.ts';
 import { checkText, TraceChecker, type CheckResult } from '../../src/check/checker.ts';
 import { SCHEMA_PATH } from '../../src/check/schema.ts';

@@ -5,7 +5,7 @@
  * float32 output (so the property can fail).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { expectCaught, findCounterexample, holds } from '../../properties/config.ts';
 import { makeGrid, type QuantMode } from '../../src/core/quantizer.ts';
 import { REFERENCE_SCHEDULE } from '../../src/core/schedule.ts';
