@@ -1,5 +1,6 @@
 /** Paths and lists given on the command line, checked before any work starts: one line naming the option. */
 import { closeSync, openSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { checkWritableDirectory, fsReason, PathError } from '../io/paths.ts';
 import { UsageError } from './errors.ts';
 
@@ -13,6 +14,19 @@ export function checkOutputDirectory(name: string, raw: string): string {
   if (raw.trim() === '') throw new UsageError(`${label(name)} must name a folder, got ${JSON.stringify(raw)}`);
   try {
     checkWritableDirectory(raw);
+  } catch (error) {
+    if (error instanceof PathError) throw new UsageError(`${label(name)} ${JSON.stringify(raw)} cannot be written: ${error.message}`);
+    throw error;
+  }
+  return raw;
+}
+
+/** A file the command will write: its folder exists (or can be created) and it is not a folder itself. */
+export function checkOutputFile(name: string, raw: string): string {
+  if (raw.trim() === '') throw new UsageError(`${label(name)} must name a file, got ${JSON.stringify(raw)}`);
+  try {
+    if (statSync(raw, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${label(name)} ${raw} is a folder, not a file`);
+    checkWritableDirectory(dirname(resolve(raw)));
   } catch (error) {
     if (error instanceof PathError) throw new UsageError(`${label(name)} ${JSON.stringify(raw)} cannot be written: ${error.message}`);
     throw error;

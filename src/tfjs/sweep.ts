@@ -176,6 +176,8 @@ export interface SweepHooks {
   onEpoch?: (name: string, record: EpochRecord) => void;
   /** Where committed reports live, for --reuse from a report's logs (default reports/cifar10). */
   reportParent?: string;
+  /** Trace the (single) cell to this file (qle cifar10 --trace). */
+  trace?: string;
 }
 
 export const DEFAULT_REPORT_PARENT = 'reports/cifar10';
@@ -221,7 +223,7 @@ export async function runSweep(
     const history = await trainRun(config, train, test, {
       log: join(dir, `${name}.jsonl`),
       checkpoint: join(dir, `${name}.ckpt.json`),
-    }, { onStep: hooks.onStep, onEpoch: (record) => hooks.onEpoch?.(name, record) });
+    }, { onStep: hooks.onStep, onEpoch: (record) => hooks.onEpoch?.(name, record), trace: hooks.trace });
     results.push({ optimizer, lr, seed, history });
   }
   return results;

@@ -131,11 +131,37 @@ describe('qle cifar10', () => {
       ['--model', 'mlp', '--optimizer', 'sgd'],
       ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--shard', '3/2'],
       ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--shard', 'half'],
+      ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--trace', 'x.jsonl'],
+      ['--model', 'mlp', '--optimizer', 'qsgd', '--lr', '2^-6,2^-7', '--trace', 'x.jsonl'],
     ]) {
       const result = runQle(['cifar10', ...args]);
       expect(result.status).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/^qle: --(model|optimizer|lr|epochs|shard)/);
+      expect(result.stderr).toMatch(/^qle: --(model|optimizer|lr|epochs|shard|trace)/);
+    }
+  });
+
+  it('--trace: qle checks its own tfjs run (format 2, sampled vectors) and finds it clean', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-trace-'));
+    try {
+      const trace = join(dir, 'qtadam.trace.jsonl');
+      const result = runQle([
+        'cifar10', '--model', 'mlp', '--optimizer', 'qtadam', '--lr', '2^-8', '--epochs', '1', '--train-subset', '512', '--test-subset', '100',
+        '--reading', 'tensor', '--time-unit', 'step', '--run', 'trace', '--runs-dir', join(dir, 'runs'), '--no-report', '--trace', trace,
+      ]);
+      expect(result.status).toBe(0);
+      expect(existsSync(`${trace}.partial`)).toBe(false);
+      const check = runQle(['check', '--json', trace]);
+      const report = JSON.parse(check.stdout);
+      expect(report.header).toMatchObject({ version: 2, reading: { granularity: 'tensor' }, sample: 8 });
+      expect(report.records).toBe(4 * report.header.tensors.length);
+      expect(report.errorCount).toBe(0);
+      expect(check.status).toBe(0);
+      for (const rule of ['quantize', 'b2a-missed', 'summary', 'update']) {
+        expect(report.summary.find((s: { rule: string }) => s.rule === rule).checked).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

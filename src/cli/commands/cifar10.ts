@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
-import { checkOutputDirectory, parseList } from '../paths.ts';
+import { checkOutputDirectory, checkOutputFile, parseList } from '../paths.ts';
 import { cacheDir } from '../../io/cache-dir.ts';
 import { existsSync } from 'node:fs';
 import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, MODEL_NAMES, OPTIMIZER_NAMES, type ModelName, type OptimizerName } from '../../tfjs/names.ts';
@@ -53,6 +53,7 @@ interface Cifar10Options {
   reuse?: string;
   shard?: Shard;
   dryRun?: boolean;
+  trace?: string;
 }
 
 /** `K/N` with 1 ≤ K ≤ N: this process trains every N-th cell of the grid, starting at the K-th. */
@@ -155,10 +156,16 @@ export function register(program: Command): void {
     .option('--shard <K/N>', 'train only the K-th of N interleaved parts of the grid (run N processes with the same options to use N cores; rerun without --shard to render the whole report)', parseShard)
     .option('--no-report', 'do not render the report after training')
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
+    .option('--trace <FILE>', 'write a qle trace (format 2, sampled vectors) of every step of the run to FILE, for qle check: one quantized optimizer, one λ, one seed, a fresh run')
     .option('--dry-run', 'check the options and print the grid, then stop (nothing is loaded, trained or written)')
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
       checkFolders(options);
+      if (options.trace !== undefined) {
+        const cells = plan.optimizers.length * plan.lrs.length * plan.seeds.length;
+        if (cells !== 1 || !plan.optimizers[0].startsWith('q')) throw new UsageError(`--trace traces one run of qsgd or qtadam: give one --optimizer (qsgd or qtadam), one --lr and --runs 1 (got ${cells} runs)`);
+        checkOutputFile('trace', options.trace);
+      }
       if (options.dryRun) {
         const cells = plan.optimizers.length * plan.lrs.length * plan.seeds.length;
         process.stdout.write(
@@ -192,6 +199,7 @@ export function register(program: Command): void {
       try {
         await runSweep(plan, backend, options.runsDir, options.dataDir, {
           reportParent: options.reportDir,
+          trace: options.trace,
           onCellStart: (name) => tty && bar.update({ cell: name }),
           onStep: () => tty && bar.increment(),
           onEpoch: (name, r) => {
