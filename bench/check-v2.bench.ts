@@ -145,4 +145,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (!process.env.QLE_BENCH_IMPORT) await main();

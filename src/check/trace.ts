@@ -92,10 +92,28 @@ export class SidecarReader {
     this.bytes = dtype === 'float64' ? 8 : 4;
   }
 
-  /** h, hq, w: three consecutive blocks of `length` components at byte `offset`, or a message. */
-  read(offset: number, length: number): { h: ArrayLike<number>; hq: ArrayLike<number>; w: ArrayLike<number> } | string {
+  /**
+   * Two buffers per tensor, used in turn: a tensor's record is kept until its next one has been
+   * checked (the `update` rule's previous record), never longer, so reading allocates nothing.
+   */
+  private readonly pool = new Map<string, { buffers: ArrayBuffer[]; next: number }>();
+
+  private buffer(tensor: string, size: number): ArrayBuffer {
+    let entry = this.pool.get(tensor);
+    if (!entry) {
+      entry = { buffers: [], next: 0 };
+      this.pool.set(tensor, entry);
+    }
+    const i = entry.next;
+    entry.next = 1 - i;
+    if (!entry.buffers[i] || entry.buffers[i].byteLength !== size) entry.buffers[i] = new ArrayBuffer(size);
+    return entry.buffers[i];
+  }
+
+  /** h, hq, w of a tensor: three consecutive blocks of `length` components at byte `offset`, or a message. */
+  read(tensor: string, offset: number, length: number): { h: ArrayLike<number>; hq: ArrayLike<number>; w: ArrayLike<number> } | string {
     const size = 3 * length * this.bytes;
-    const buffer = new ArrayBuffer(size);
+    const buffer = this.buffer(tensor, size);
     const view = new Uint8Array(buffer);
     let done = 0;
     while (done < size) {
@@ -300,7 +318,7 @@ function tensorRecord(line: Line, raw: RawTensorRecord, p: number, settings: Tra
   if (raw.bin) {
     if (!settings.sidecar) return fail(line.number, 'field "bin" needs a sidecar declared in the header');
     if (h || hq || w) return fail(line.number, 'give the vectors either inline (h, hq, w) or in the sidecar (bin), not both');
-    const block = settings.sidecar.read(raw.bin.offset, raw.bin.length);
+    const block = settings.sidecar.read(tensor.name, raw.bin.offset, raw.bin.length);
     if (typeof block === 'string') return fail(line.number, block);
     ({ h, hq, w } = block);
   }
