@@ -34,7 +34,10 @@ export interface SweepPlan {
 }
 
 export interface Manifest extends SweepPlan {
+  /** The tfjs backend that started the run ('tensorflow', 'wasm' or 'cpu'). */
   readonly backend: string;
+  /** Every backend that trained or contributed (reused) runs, when more than one did (absent = [backend]). */
+  readonly backends?: string[];
   readonly createdAt: string;
   /** How many processes trained the grid in parallel (`--shard K/N` gives N; absent = 1). */
   readonly processes?: number;
@@ -154,6 +157,28 @@ export interface SweepHooks {
   onEpoch?: (name: string, record: EpochRecord) => void;
 }
 
+/** The manifest with `backend` added to the backends that trained it (a run resumed or sharded on another backend). */
+export function withBackend(manifest: Manifest, backend: string): Manifest {
+  const backends = manifest.backends ?? [manifest.backend];
+  return backends.includes(backend) ? manifest : { ...manifest, backends: [...backends, backend] };
+}
+
+/** Backends of a manifest, in the order they joined. */
+export function backendsOf(manifest: Manifest): string[] {
+  return manifest.backends ?? [manifest.backend];
+}
+
+function readManifest(path: string): Manifest {
+  return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+}
+
+/** Record in the manifest that `backend` trained (or contributed reused) runs, if it is new there. */
+function noteBackend(manifestPath: string, backend: string): void {
+  const saved = readManifest(manifestPath);
+  const updated = withBackend(saved, backend);
+  if (updated !== saved) writeFileAtomic(manifestPath, JSON.stringify(updated, null, 2) + '\n');
+}
+
 /** Run (or resume) every cell of the plan: seed, then optimizer, then learning rate. */
 export async function runSweep(
   plan: SweepPlan,
@@ -167,7 +192,7 @@ export async function runSweep(
   const manifestPath = join(dir, 'manifest.json');
   if (existsSync(manifestPath)) {
     const saved = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    const { backend: _b, createdAt: _c, processes, ...savedPlan } = saved;
+    const { backend: _b, backends: _bs, createdAt: _c, processes, ...savedPlan } = saved;
     if (JSON.stringify(savedPlan) !== JSON.stringify(plan)) {
       throw new Error(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
     }
@@ -185,11 +210,19 @@ export async function runSweep(
     const name = cellName(optimizer, lr, seed);
     hooks.onCellStart?.(name, index, cells.length);
     const config = configFor(plan, optimizer, lr, seed);
-    if (plan.reuseFrom && !existsSync(join(dir, `${name}.ckpt.json`))) reuse(runsDir, plan.reuseFrom, dir, name, config);
+    if (plan.reuseFrom && !existsSync(join(dir, `${name}.ckpt.json`)) && reuse(runsDir, plan.reuseFrom, dir, name, config)) {
+      for (const source of backendsOf(readManifest(join(runDirectory(runsDir, plan.reuseFrom), 'manifest.json')))) noteBackend(manifestPath, source);
+    }
     const history = await trainRun(config, train, test, {
       log: join(dir, `${name}.jsonl`),
       checkpoint: join(dir, `${name}.ckpt.json`),
-    }, { onStep: hooks.onStep, onEpoch: (record) => hooks.onEpoch?.(name, record) });
+    }, {
+      onStep: hooks.onStep,
+      onEpoch: (record) => {
+        noteBackend(manifestPath, backend);
+        hooks.onEpoch?.(name, record);
+      },
+    });
     results.push({ optimizer, lr, seed, history });
   }
   return results;

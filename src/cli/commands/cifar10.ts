@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
-import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, DEFAULT_RUNS_DIR, MODEL_NAMES, OPTIMIZER_NAMES, type ModelName, type OptimizerName } from '../../tfjs/names.ts';
+import {
+  BACKEND_CHOICES, BACKEND_ENV, BackendChoiceError, backendChoice, DEFAULT_BATCH, DEFAULT_QUANTIZATION, DEFAULT_RUNS_DIR, MODEL_NAMES, OPTIMIZER_NAMES,
+  type BackendChoice, type ModelName, type OptimizerName,
+} from '../../tfjs/names.ts';
 import type { Shard, SweepPlan } from '../../tfjs/sweep.ts';
 import { Cifar10DataError, DEFAULT_CACHE_DIR, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
 import { ADAM_DEFAULTS } from '../../core/learning.ts';
@@ -46,6 +49,7 @@ interface Cifar10Options {
   reportDir: string;
   reuse?: string;
   shard?: Shard;
+  backend?: BackendChoice;
 }
 
 /** `K/N` with 1 ≤ K ≤ N: this process trains every N-th cell of the grid, starting at the K-th. */
@@ -59,6 +63,15 @@ export function parseShard(raw: string): Shard {
 
 function list<T>(parse: (raw: string) => T): (raw: string, previous?: T[]) => T[] {
   return (raw: string, previous?: T[]) => [...(previous ?? []), ...raw.split(',').filter((s) => s.trim() !== '').map((s) => parse(s.trim()))];
+}
+
+/** Run f; a BackendChoiceError becomes a usage error (one line, exit 2). */
+function userFacing<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    throw error instanceof BackendChoiceError ? new UsageError(error.message) : error;
+  }
 }
 
 export function planFrom(options: Cifar10Options): SweepPlan {
@@ -127,17 +140,21 @@ export function register(program: Command): void {
     .option('--adam-eps <E>', 'ADAM ε (paper 1e-8, reference 1e-6)', parseNumber('adam-eps', positive), ADAM_DEFAULTS.eps)
     .option('--reuse <RUN>', 'copy finished runs with an identical configuration (e.g. the SGD/ADAM baselines) from run RUN instead of retraining them')
     .option('--shard <K/N>', 'train only the K-th of N interleaved parts of the grid (run N processes with the same options to use N cores; rerun without --shard to render the whole report)', parseShard)
+    .option('--backend <B>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: tensorflow = @tensorflow/tfjs-node if installed, else wasm, else cpu; default ${BACKEND_ENV} or auto)`, parseChoice('backend', BACKEND_CHOICES))
     .option('--no-report', 'do not render the report after training')
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
+      const choice = userFacing(() => backendChoice(options.backend));
       // tfjs loads only here, so other qle commands (and --help) start without it.
       const { loadTf } = await import('../../tfjs/backend.ts');
       const { cellName, gridCells, lrLabel, runDirectory, runSweep, stepsPerEpoch, WHOLE_GRID } = await import('../../tfjs/sweep.ts');
       const shard = options.shard ?? WHOLE_GRID;
       const cells = gridCells(plan, shard);
       const { readLog } = await import('../../tfjs/train.ts');
-      const { backend } = await loadTf();
+      const { backend } = await loadTf({ backend: choice }).catch((error: unknown) => {
+        throw error instanceof BackendChoiceError ? new UsageError(error.message) : error;
+      });
       const totalSteps = cells.length * plan.epochs * stepsPerEpoch(plan);
       const tty = Boolean(process.stderr.isTTY);
       const bar = new cliProgress.SingleBar(
