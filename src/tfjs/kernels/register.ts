@@ -5,15 +5,27 @@
  * leaves none, for Conv2DBackpropFilter), which the tests use to show each one matters.
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './batch-norm-training.ts';
 import { broadcastTileConfig } from './broadcast-tile.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { leadingMeanConfig, leadingSumConfig } from './leading-reduce.ts';
+import { sharedIdentityConfig } from './shared-identity.ts';
 import { captureShipped, shippedConfig } from './wasm-calls.ts';
 
-export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, broadcastTileConfig];
+export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  broadcastTileConfig,
+  leadingSumConfig,
+  leadingMeanConfig,
+  sharedIdentityConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
+];
 
 /** Shipped kernels ours call or replace. */
-const SHIPPED_USED = ['Conv2D', 'Transpose', 'Slice', 'Tile', 'Conv2DBackpropInput'] as const;
+const SHIPPED_USED = ['Conv2D', 'Transpose', 'Slice', 'Tile', 'Conv2DBackpropInput', 'Sum', 'Mean', 'Identity'] as const;
 
 function replace(config: KernelConfig): void {
   if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
@@ -27,12 +39,19 @@ function replace(config: KernelConfig): void {
 export function registerWasmTrainingKernels(): void {
   captureShipped(SHIPPED_USED);
   for (const config of WASM_TRAINING_KERNELS) replace(config);
+  const missing = missingTrainingKernels();
+  if (missing.length > 0) throw new Error(`wasm kernels not registered: ${missing.join(', ')}`);
 }
 
 /** Is our kernel `name` the one tfjs runs on wasm? */
 export function isOursRegistered(name: string): boolean {
   const ours = WASM_TRAINING_KERNELS.find((k) => k.kernelName === name);
   return ours !== undefined && getKernel(name, 'wasm')?.kernelFunc === ours.kernelFunc;
+}
+
+/** Our kernels that are not the ones registered on wasm (empty when registration is complete). */
+export function missingTrainingKernels(): string[] {
+  return WASM_TRAINING_KERNELS.map((k) => k.kernelName).filter((name) => !isOursRegistered(name));
 }
 
 /** Undo one of ours: the shipped kernel comes back, or none when the wasm build has none. */
