@@ -57,7 +57,7 @@ interface ConvCase {
   x: [number, number, number, number];
   filter: [number, number, number, number];
   stride: 1 | 2;
-  pad: 'same' | 'valid';
+  pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 }
 
 // Odd heights and widths, non-square filters and channel counts, both strides and paddings.
@@ -70,6 +70,10 @@ const CASES: ConvCase[] = [
   { x: [1, 5, 5, 2], filter: [1, 1, 2, 3], stride: 2, pad: 'same' },
   { x: [4, 16, 16, 8], filter: [3, 3, 8, 16], stride: 2, pad: 'same' },
   { x: [2, 6, 6, 16], filter: [3, 3, 16, 16], stride: 1, pad: 'same' },
+  { x: [2, 9, 8, 3], filter: [5, 5, 3, 4], stride: 2, pad: 'same' },
+  // Explicit padding of kh or more: the input gradient falls back to the shipped kernel.
+  { x: [2, 5, 6, 3], filter: [3, 3, 3, 2], stride: 1, pad: [[0, 0], [3, 1], [0, 4], [0, 0]] },
+  { x: [2, 5, 6, 3], filter: [3, 3, 3, 2], stride: 2, pad: [[0, 0], [3, 3], [1, 0], [0, 0]] },
 ];
 
 /** The forward convolution and the gradients of Σ w·conv(x, f) with respect to x and f. */
@@ -120,7 +124,7 @@ describe('wasm backend', () => {
 
 describe('conv2d on wasm = cpu (forward, dx, dfilter), relative difference ≤ 1e-5', () => {
   for (const [i, c] of CASES.entries()) {
-    it(`x ${c.x.join('×')}, filter ${c.filter.join('×')}, stride ${c.stride}, ${c.pad}`, () => {
+    it(`x ${c.x.join('×')}, filter ${c.filter.join('×')}, stride ${c.stride}, ${JSON.stringify(c.pad)}`, () => {
       expect(wasmVsCpu(convAndGradients(c, 10 * i + 1))).toBeLessThanOrEqual(TOLERANCE);
     });
   }
