@@ -15,12 +15,17 @@ export function leadingAxisCount(axes: readonly number[]): number | null {
   return sorted.every((axis, i) => axis === i) ? sorted.length : null;
 }
 
-/** target[k] = scale · Σ_r source[r · inner + k], accumulated in float64. */
+/** target[k] = scale · Σ_r source[r · inner + k], accumulated in float64 (channel by channel within blocks of rows: the partial sum stays in a register). */
 export function sumRows(source: Float32Array, rows: number, inner: number, scale: number, target: Float32Array): void {
   const total = new Float64Array(inner);
-  for (let r = 0; r < rows; r++) {
-    const offset = r * inner;
-    for (let k = 0; k < inner; k++) total[k] += source[offset + k];
+  const blockRows = Math.max(1, Math.floor(4096 / inner));
+  for (let r0 = 0; r0 < rows; r0 += blockRows) {
+    const end = Math.min(rows, r0 + blockRows) * inner;
+    for (let k = 0; k < inner; k++) {
+      let sum = 0;
+      for (let i = r0 * inner + k; i < end; i += inner) sum += source[i];
+      total[k] += sum;
+    }
   }
   for (let k = 0; k < inner; k++) target[k] = total[k] * scale;
 }
