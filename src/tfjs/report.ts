@@ -357,7 +357,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     ...doesNot.map((s) => `- ${s}`),
     '',
-    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`${commandFor(manifest)}\` (finished runs are read, not retrained; add \`--shard K/N\` to N processes to train in parallel).`,
+    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`${commandFor(manifest)} --backend ${manifest.backend}\` (finished runs are read, not retrained; add \`--shard K/N\` to N processes to train in parallel; the same command on another backend agrees to float32 rounding, not bit for bit).`,
     '',
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), md);
