@@ -7,7 +7,7 @@
  *   tsx bench/cifar10-worker.ts --backend wasm --model resnet32 --batch 128 --seconds 20 [--test-batch 500] [--profile]
  *   tsx bench/cifar10-worker.ts --backend wasm --model resnet32 --batch 384 --probe   (two steps; exit 0 if it trains)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/tfjs/tf.ts';
 import { loadTf } from '../src/tfjs/backend.ts';
 import { NUM_CLASSES } from '../src/tfjs/data.ts';
 import { buildModel, fanFor, initializeWeights, inputShapeOf, trainableParams, type ModelName } from '../src/tfjs/models.ts';
@@ -57,7 +57,13 @@ const model = buildModel(modelName);
 initializeWeights(model, 1, fanFor(modelName));
 const shape = inputShapeOf(modelName);
 const x = tf.randomUniform([batch, ...shape], -1, 1, 'float32', 1);
-const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % NUM_CLASSES), 'int32'), NUM_CLASSES);
+const y = tf.oneHot(
+  tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % NUM_CLASSES),
+    'int32',
+  ),
+  NUM_CLASSES,
+);
 const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const optimizer = makeOptimizer('qsgd', 2 ** -6, DEFAULT_QUANTIZATION, ADAM_DEFAULTS);
 optimizer.bind(variables);
@@ -92,7 +98,7 @@ let forwards = 0;
 const inferenceStart = performance.now();
 const inferenceCpuStart = cpuSeconds();
 while (performance.now() - inferenceStart < (minSeconds * 1000) / 4 || forwards < 1) {
-  tf.tidy(() => (model.predict(testX) as tf.Tensor).argMax(-1).dataSync());
+  tf.tidy(() => tf.argMax(model.predict(testX) as tf.Tensor, -1).dataSync());
   forwards++;
 }
 const inferenceSeconds = (performance.now() - inferenceStart) / 1000;

@@ -4,7 +4,7 @@
  * unlike tf.profile's wall-clock kernel times, is not inflated by other jobs on a shared machine.
  * Kernels that call other kernels directly (qle's wasm kernels do) count as one.
  */
-import { getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
+import { getKernelsForBackend, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '../src/tfjs/tf.ts';
 
 export interface KernelTime {
   readonly kernel: string;

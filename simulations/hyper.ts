@@ -12,6 +12,7 @@
  *   the temperature c/ln(λN + 2) the annealed Langevin peer reaches at the end of the budget N.
  * - Simulated-annealing proposal σ = (upper − lower)/100.
  */
+import { gemanHwangTemperature, noiseForTemperature } from '../src/core/sde.ts';
 import { createObjective } from '../src/core/objectives/index.ts';
 import type { Objective } from '../src/core/objectives/objective.ts';
 import { createRng, deriveSeed, fillUniform } from '../src/core/rng.ts';
@@ -100,8 +101,7 @@ export function problemHyper(problem: Problem): ProblemHyper {
   return hyper;
 }
 
-/** σ of SGD's gradient noise: constant temperature λσ²/2 = c/ln(λ·steps + 2). */
+/** σ of SGD's gradient noise: the constant temperature λσ²/2 that Geman–Hwang cooling c/ln(λt + 2) reaches at the last step (core sde.ts). */
 export function sgdNoise(lambda: number, c: number, steps: number): number {
-  const finalTemperature = c / Math.log(lambda * steps + 2);
-  return Math.sqrt((2 * finalTemperature) / lambda);
+  return noiseForTemperature(gemanHwangTemperature(c, lambda)(steps), lambda);
 }

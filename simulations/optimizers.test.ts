@@ -1,10 +1,11 @@
 /** Issue 3, drivers: one budget, shared starts, quantized iterates on their grids, metrics that can fail. */
 import { describe, expect, it } from 'vitest';
 import { createObjective } from '../src/core/objectives/index.ts';
-import { makeStepScratch, quantizedPopulationStep } from '../src/core/learning.ts';
+import { Learner, vectorLayout, type QuantizationConfig } from '../src/core/learner.ts';
+import { READINGS } from '../src/core/reading.ts';
 import { makeGrid, quantize, quantizeVector } from '../src/core/quantizer.ts';
 import { createRng } from '../src/core/rng.ts';
-import { REFERENCE_SCHEDULE, Scheduler } from '../src/core/schedule.ts';
+import { REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
 import { problemHyper } from './hyper.ts';
 import { checkpointsFor } from './metrics.ts';
 import { createOptimizer, type OptimizerSpec } from './optimizers/index.ts';
@@ -54,9 +55,9 @@ describe('simulation drivers', () => {
       let offGrid = 0;
       for (let t = 0; t < 300; t++) {
         optimizer.step(t);
-        const scheduler = optimizer.scheduler!;
+        const scheduler = optimizer.learner!.scheduler!;
         for (let r = 0; r < pop.runs; r++) {
-          const grid = makeGrid(1, 2, scheduler.p[r]);
+          const grid = makeGrid(1, 2, scheduler.index(r));
           for (let i = 0; i < pop.dims; i++) {
             const x = pop.w[r * 2 + i];
             // On G_p: an integer multiple of the cell, i.e. its own quantization (core quantizer).
@@ -90,7 +91,7 @@ describe('simulation drivers', () => {
         const pop = population(3);
         const optimizer = createOptimizer(spec, pop);
         for (let t = 0; t < 200; t++) optimizer.step(t);
-        return { w: Array.from(pop.w), p: Array.from(optimizer.scheduler!.p) };
+        return { w: Array.from(pop.w), p: Array.from(optimizer.learner!.scheduler!.indices) };
       };
       const plain = trajectory(specFor(name.replace('-noise', ''), { ...hyper, steps: 200 }));
       expect(trajectory({ ...noisy, noise: 0 }), name).toEqual(plain);
@@ -106,16 +107,11 @@ describe('simulation drivers', () => {
       const sigma = spec.noise!;
       const pop = population(4);
       const optimizer = createOptimizer(spec, pop);
-      const scheduler = optimizer.scheduler!;
-      const pStart = Array.from(scheduler.p);
-      // The index the step was quantized at (after B.2a), before afterStep's tick can raise it.
-      let pStep: number[] = [];
-      const tick = scheduler.afterStep.bind(scheduler);
-      scheduler.afterStep = () => {
-        pStep = Array.from(scheduler.p);
-        tick();
-      };
+      const learner = optimizer.learner!;
+      const pStart = Array.from(learner.scheduler!.indices);
       optimizer.step(0);
+      // The index the step was quantized at (after B.2a, before the tick).
+      const pStep = Array.from(learner.report.tensorIndex);
 
       const seeds = studySeeds(5, 0, 4);
       const start = population(4).w;
@@ -159,11 +155,12 @@ describe('simulation drivers', () => {
     const dims = 2;
     const params = { ...REFERENCE_SCHEDULE, kappa: 1, C: 1e-3, p0: 0, pMax: 12 };
     const rng = createRng(11);
-    const population = new Scheduler(params, { avoidVanishing: true, bound: true }, 'step', runs);
-    const single = Array.from({ length: runs }, () => new Scheduler(params, { avoidVanishing: true, bound: true }, 'step', 1));
+    const quantization: QuantizationConfig = { reading: READINGS.paper, schedule: params, b2a: true, b2b: true, clock: 'step', weightsOnGrid: true };
+    const learner = (count: number) => new Learner({ direction: 'sgd', learningRate: 2 ** -4, quantization, tensors: vectorLayout(dims), runs: count });
+    const population = learner(runs);
+    const single = Array.from({ length: runs }, () => learner(1));
     const w = new Float64Array(runs * dims);
     const wSingle = new Float64Array(runs * dims);
-    const scratch = makeStepScratch(runs * dims);
     const h = new Float64Array(runs * dims);
     for (let t = 0; t < 400; t++) {
       // Directions from tiny (vanishing at every index) to large, sometimes shared by all runs.
@@ -171,27 +168,32 @@ describe('simulation drivers', () => {
       const shared = rng.uniform() < 0.3;
       for (let i = 0; i < h.length; i++) h[i] = shared && i >= dims ? h[i % dims] : scale * rng.normal();
       const before = Float64Array.from(w);
-      const pBefore = Array.from(population.p);
-      const vanished = quantizedPopulationStep(w, h, runs, dims, 2 ** -4, 'round', population, scratch);
+      const pBefore = Array.from(population.scheduler!.indices);
+      const report = population.step(w, h);
+      const vanished = report.vanishedRuns;
       // Eq. 5 against the quantizer itself: w gained Q_p(−λh) at the index the step ended with, and
       // a run vanished iff its step was all zero at the index it started with.
       for (let r = 0; r < runs; r++) {
         const d = Float64Array.from(h.subarray(r * dims, (r + 1) * dims), (x) => -(2 ** -4) * x);
-        const expected = quantizeVector(d, makeGrid(1, 2, population.p[r]), 'round');
+        const expected = quantizeVector(d, makeGrid(1, 2, report.tensorIndex[r]), 'round');
         for (let i = 0; i < dims; i++) expect(w[r * dims + i]).toBe(before[r * dims + i] + expected[i]);
         const atStart = quantizeVector(d, makeGrid(1, 2, pBefore[r]), 'round');
-        expect(population.vanished[r]).toBe(atStart.every((x) => x === 0) ? 1 : 0);
+        expect(report.vanished[r]).toBe(atStart.every((x) => x === 0) ? 1 : 0);
       }
-      population.afterStep();
+      const vanishedFlags = Array.from(report.vanished);
       let vanishedSingle = 0;
+      const singleFlags: number[] = [];
       for (let r = 0; r < runs; r++) {
-        vanishedSingle += quantizedPopulationStep(wSingle.subarray(r * dims), h.subarray(r * dims), 1, dims, 2 ** -4, 'round', single[r], scratch);
-        single[r].afterStep();
+        const part = wSingle.slice(r * dims, (r + 1) * dims);
+        const one = single[r].step(part, h.slice(r * dims, (r + 1) * dims));
+        wSingle.set(part, r * dims);
+        vanishedSingle += one.vanishedRuns;
+        singleFlags.push(one.vanished[0]);
       }
       expect(vanished).toBe(vanishedSingle);
       expect(w).toEqual(wSingle);
-      expect(Array.from(population.p)).toEqual(single.map((s) => s.p[0]));
-      expect(Array.from(population.vanished)).toEqual(single.map((s) => s.vanished[0]));
+      expect(Array.from(population.scheduler!.indices)).toEqual(single.map((s) => s.scheduler!.index(0)));
+      expect(vanishedFlags).toEqual(singleFlags);
     }
   });
 

@@ -39,17 +39,14 @@ class QuantizationWatch {
 
   /** After the quantized step of time t (before the next one): vanished flags and the margin of the p used. */
   afterStep(t: number): void {
-    const scheduler = this.optimizer.scheduler!;
-    const { vanished } = scheduler;
-    let count = 0;
-    for (let r = 0; r < this.runs; r++) count += vanished[r];
-    this.vanishedSteps += count;
+    const learner = this.optimizer.learner!;
+    this.vanishedSteps += learner.report.vanishedRuns;
     const schedule = this.optimizer.schedule;
     if (!schedule) return;
     // The step at time t was quantized with the index p as it stands now (after any B.2a raise);
     // the scheduler has not ticked yet. The margin depends on p only through T_q, so it is
     // computed once per distinct p per step (core annealingMargin), cached by p − p_0.
-    const p = scheduler.p;
+    const p = learner.scheduler!.indices;
     const p0 = schedule.p0;
     this.marginStep.fill(-1);
     for (let r = 0; r < this.runs; r++) {
@@ -68,11 +65,11 @@ class QuantizationWatch {
 
   /** Summaries at a checkpoint after `evaluations` steps (the index the next step will use). */
   observe(evaluations: number): void {
-    const scheduler = this.optimizer.scheduler!;
+    const scheduler = this.optimizer.learner!.scheduler!;
     const schedule = this.optimizer.schedule ?? scheduler.params;
-    const pSpread = spread(scheduler.p)!;
+    const pSpread = spread(scheduler.indices)!;
     this.p.push(pSpread);
-    const pMedian = Math.round(median(scheduler.p));
+    const pMedian = Math.round(median(scheduler.indices));
     this.Q.push(makeGrid(schedule.eta, schedule.base, pMedian).Q);
     this.Tq.push(quantizationTemperature(pMedian, schedule));
     if (this.optimizer.schedule) this.floor.push(logarithmicFloor(evaluations, this.optimizer.schedule.C));
@@ -101,7 +98,7 @@ export function runCell(cell: CellConfig): CellResult {
   const { runs, steps, delta, epsilon, targets } = cell;
   const population = new Population(objective, runs, studySeeds(cell.seed, cell.problemIndex, cell.index));
   const optimizer = createOptimizer(cell.spec, population);
-  const watch = optimizer.scheduler ? new QuantizationWatch(optimizer, runs) : null;
+  const watch = optimizer.learner ? new QuantizationWatch(optimizer, runs) : null;
   const checkpoints = checkpointsFor(steps);
   const hittingTimes = targets.map(() => new Float64Array(runs).fill(Infinity));
   const seriesDelta: number[] = [];

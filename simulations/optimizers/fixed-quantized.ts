@@ -1,5 +1,7 @@
-/** Conventional quantized SGD/ADAM: eq. 5 with p fixed (core Scheduler.fixed, η = 1, b = 2), optionally on a noisy gradient. */
-import { Scheduler } from '../../src/core/schedule.ts';
+/** Conventional quantized SGD/ADAM: eq. 5 with p fixed on the reference grid family (core fixedQuantization), optionally on a noisy gradient. */
+import { fixedQuantization } from '../../src/core/learner.ts';
+import { READINGS } from '../../src/core/reading.ts';
+import { REFERENCE_SCHEDULE } from '../../src/core/schedule.ts';
 import type { Population } from '../population.ts';
 import type { OptimizerSpec, PopulationOptimizer } from './optimizer.ts';
 import { QuantizedOptimizer } from './quantized.ts';
@@ -8,6 +10,7 @@ export function createFixedQuantized(
   spec: Extract<OptimizerSpec, { kind: 'fixed-quantized' }>,
   population: Population,
 ): PopulationOptimizer {
-  const scheduler = Scheduler.fixed(1, 2, spec.p, population.runs);
-  return new QuantizedOptimizer(population, scheduler, spec.direction, spec.lambda, spec.mode, undefined, spec.noise);
+  const reading = { ...READINGS.paper, mode: spec.mode };
+  const quantization = fixedQuantization(spec.p, REFERENCE_SCHEDULE, reading, true);
+  return new QuantizedOptimizer(population, quantization, spec.direction, spec.lambda, undefined, spec.noise);
 }

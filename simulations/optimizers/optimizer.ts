@@ -7,7 +7,9 @@
  * the cache key and results.json); `createOptimizer` (./index.ts) turns a spec into a stepper.
  */
 import type { QuantMode } from '../../src/core/quantizer.ts';
-import type { KappaChoice, Scheduler, ScheduleParams } from '../../src/core/schedule.ts';
+import type { Learner } from '../../src/core/learner.ts';
+import type { ReadingName } from '../../src/core/reading.ts';
+import type { KappaChoice, ScheduleParams } from '../../src/core/schedule.ts';
 import type { DirectionKind } from '../../src/core/learning.ts';
 import type { Population } from '../population.ts';
 
@@ -38,6 +40,8 @@ export type OptimizerSpec =
       readonly mode: QuantMode;
       /** σ of SGD's gradient noise, added before the direction; absent or 0 = the exact gradient. */
       readonly noise?: number;
+      /** The B.2a reading (SPEC §7); absent = `paper`. Its mode is replaced by `mode`. */
+      readonly reading?: ReadingName;
     }
   | { readonly kind: 'langevin'; readonly lambda: number; readonly c: number }
   | { readonly kind: 'annealing'; readonly c: number; readonly proposal: number };
@@ -47,8 +51,8 @@ export type OptimizerKind = OptimizerSpec['kind'];
 export interface PopulationOptimizer {
   /** Advance every run by one step (t = 0, 1, …): one evaluation per run. */
   step(t: number): void;
-  /** Quantized optimizers: the index state, read by the run diagnostics. */
-  readonly scheduler?: Scheduler;
+  /** Quantized optimizers: the core learner, whose index state and step report the run diagnostics read. */
+  readonly learner?: Learner;
   /** The proposed optimizers: the schedule whose annealing bound (SPEC §5) is checked. */
   readonly schedule?: ScheduleParams;
   /** Annealed optimizers: the temperature they target at step t (for the traces). */

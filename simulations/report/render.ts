@@ -47,6 +47,13 @@ function gradientRule(cells: readonly CellConfig[]): string {
   return `- Quantized optimizers use the exact gradient (the quantization is their only noise)${exception}; b = 2, η = 1, round quantizer unless stated.`;
 }
 
+/** The B.2a reading every quantized cell used (SPEC §7): each run is one vector, so only the test, cap and first-step rule can differ. */
+function readingLine(cells: readonly CellConfig[]): string {
+  const readings = [...new Set(cells.flatMap((c) => (c.spec.kind === 'proposed' ? [c.spec.reading ?? 'paper'] : [])))];
+  if (readings.length === 0) return '- B.2a reading: none of these optimizers runs B.2a.';
+  return `- B.2a reading (SPEC §7) of the proposed optimizers: ${readings.map((r) => `\`${r}\``).join(', ')} (core Learner; each run is one vector, so the granularities coincide and only the vanishing test, the cap and the first-step rule could differ). Conventional fixed-p quantizers run no B.2a.`;
+}
+
 function methodSection(cells: readonly CellConfig[]): string {
   const names = [...new Set(cells.map((c) => c.optimizer.split('/')[0]))];
   const runs = [...new Set(cells.map((c) => c.runs))].join(', ');
@@ -57,7 +64,8 @@ function methodSection(cells: readonly CellConfig[]): string {
     '',
     `- Budget: every run of every optimizer gets the same number of evaluations (${steps}) on the same problem; ${runs} runs per cell. ` +
       'Gradient methods spend one gradient evaluation per step; simulated annealing spends one function evaluation per step, counted against the same budget.',
-    '- Starts: uniform in the objective\'s box, the same points for every optimizer on a problem; quantized optimizers snap them to their initial grid (core snapToGrid): ' +
+    readingLine(cells),
+    '- Starts: uniform in the objective\'s box, the same points for every optimizer on a problem; quantized optimizers snap them to their initial grid (core Learner.prepare): ' +
       'cells of 2^-p for fixed p, and for the proposed methods the reference p_0 = 0, i.e. the integers, which moves starts by up to 1/2 (on Rastrigin the integers lie next to local minima).',
     `- Hits: δ-hit = final iterate within δ = ${num(first.delta)} of a global minimiser (core distanceToMinimiser); ε-hit = final f − f* < ε = ${num(first.epsilon)}. ` +
       'Rates carry 95% Wilson intervals (core wilsonInterval). Hitting times are first checkpoints (about ten per decade of evaluations) at which f − f* fell below a target ' +

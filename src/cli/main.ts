@@ -2,6 +2,7 @@
  * The qle command line. Each command lives in ./commands/<name>.ts and exports `register`; adding
  * a command is one file plus one line in COMMANDS below.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { fail, UsageError } from './errors.ts';
 import * as schedule from './commands/schedule.ts';
@@ -10,16 +11,21 @@ import * as check from './commands/check.ts';
 import * as cifar10 from './commands/cifar10.ts';
 import * as vectors from './commands/vectors.ts';
 import * as report from './commands/report.ts';
+import * as step from './commands/step.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize, check, vectors, report, cifar10];
+const COMMANDS: CommandModule[] = [schedule, quantize, step, check, vectors, report, cifar10];
+
+/** The package's version: the same package.json from the sources and from dist/ (a self-reference). */
+export const VERSION: string = createRequire(import.meta.url)('qle/package.json').version;
 
 export function buildProgram(): Command {
   const program = new Command('qle')
     .description('qle: the quantized learning equation with monotone increasing resolution, as checkable code')
+    .version(VERSION, '-V, --version', 'print the version of qle')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })
     .showHelpAfterError(false);
@@ -30,6 +36,11 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  if (argv.length === 0) {
+    // Bare `qle`: say what it can do rather than nothing.
+    process.stdout.write(program.helpInformation());
+    return;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

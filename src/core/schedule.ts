@@ -5,6 +5,7 @@
  * with the length of the run.
  */
 import { makeGrid, type Grid } from './quantizer.ts';
+import { raiseCeiling, type CapRule } from './reading.ts';
 
 /** Hyperparameters of the target temperature T(t), eq. 12. */
 export interface TemperatureParams {
@@ -42,6 +43,11 @@ export type KappaChoice = 'reference' | 'langevin';
 
 export function kappaFor(choice: KappaChoice, lambda: number): number {
   return choice === 'reference' ? referenceKappa() : langevinKappa(lambda);
+}
+
+/** The schedule of a learner with learning rate λ: the hyperparameters with κ chosen by `choice` (SPEC §6). */
+export function withKappa(schedule: Omit<ScheduleParams, 'kappa'>, choice: KappaChoice, lambda: number): ScheduleParams {
+  return { ...schedule, kappa: kappaFor(choice, lambda) };
 }
 
 /** Reference hyperparameters (SPEC §6: eq. 34 and the reference code). */
@@ -163,7 +169,7 @@ export function validateSchedule(params: ScheduleParams): void {
 
 /** Which parts of Appendix B.2 are switched on (SPEC §7). */
 export interface AlgorithmSwitches {
-  /** B.2a: raise p while the quantized step is all zero. */
+  /** B.2a: raise p while the quantized step vanishes. */
   readonly avoidVanishing: boolean;
   /** B.2b: raise p to ⌈p_inf(t)⌉ after each step. */
   readonly bound: boolean;
@@ -172,70 +178,86 @@ export interface AlgorithmSwitches {
 /** Where the clock of the scheduler ticks (SPEC §6: reference per step, paper per epoch). */
 export type TimeUnit = 'step' | 'epoch';
 
+/** A scheduler's state, returned by state() and accepted by restore(): enough to resume bit for bit. */
+export interface SchedulerState {
+  readonly p: readonly number[];
+  readonly t: number;
+}
+
 /**
- * The index state of Algorithm 1 (SPEC §7): one index per independent quantizer. One global
- * index (as the reference shares across tensors) is count = 1; per-tensor indices or a population
- * of simulated runs are count = N. With both switches off it is conventional fixed-p quantization.
+ * The index state of Algorithm 1 (SPEC §6, §7): one index per independent quantizer (a slot). One
+ * global index is count = 1; per-tensor indices or a population of simulated runs are count = N.
+ * With both switches off it is conventional fixed-p quantization.
+ *
+ * Its face is narrow on purpose: indices change only through raise (B.2a, by the Learner) and tick
+ * (B.2b and the clock), and a checkpoint goes through state()/restore().
  */
 export class Scheduler {
-  /** The index p of each quantizer, used by the next step. */
-  readonly p: Int32Array;
-  /** 1 where the last step's quantized update was all zero at the index it started with. */
-  readonly vanished: Uint8Array;
-  /** B.2a raises made in the last step, per index. */
-  readonly raisedByVanishing: Int32Array;
-  /** Scheduler time t, in the configured unit. */
-  t = 0;
-  /** Grids for p_0 … p_max, built once: grid() sits on the hot path of every step. */
+  /** Protected, not private, so that the property suites' deliberately broken schedulers can subclass. */
+  protected readonly p: Int32Array;
+  protected time = 0;
+  /** Grids for p_0 … the raise ceiling, built once: grid() sits on the hot path of every step. */
   private readonly grids: Grid[];
+  /** The highest index B.2a may reach (p_max, or p_max + 1 under the reference cap). */
+  readonly ceiling: number;
 
   constructor(
     readonly params: ScheduleParams,
     readonly switches: AlgorithmSwitches,
     readonly timeUnit: TimeUnit = 'step',
     count = 1,
+    readonly cap: CapRule = 'strict',
   ) {
     validateSchedule(params);
+    if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`a scheduler needs at least one index, got ${count}`);
     this.p = new Int32Array(count).fill(params.p0);
-    this.vanished = new Uint8Array(count);
-    this.raisedByVanishing = new Int32Array(count);
+    this.ceiling = raiseCeiling(cap, params.pMax);
     this.grids = [];
-    for (let p = params.p0; p <= params.pMax; p++) this.grids.push(makeGrid(params.eta, params.base, p));
+    for (let p = params.p0; p <= this.ceiling; p++) this.grids.push(makeGrid(params.eta, params.base, p));
   }
 
   get count(): number {
     return this.p.length;
   }
 
-  /** Conventional quantization: p fixed forever, no B.2a, no B.2b. */
-  static fixed(eta: number, base: number, p: number, count = 1): Scheduler {
-    const params: ScheduleParams = { ...REFERENCE_SCHEDULE, eta, base, p0: p, pMax: p };
-    return new Scheduler(params, { avoidVanishing: false, bound: false }, 'step', count);
+  /** Scheduler time t, in the configured unit. */
+  get t(): number {
+    return this.time;
   }
 
-  /** Q_p and its grid for index i. */
+  /** The index p of slot i, used by the next step. */
+  index(i = 0): number {
+    return this.p[i];
+  }
+
+  /** Every slot's index: a read-only view for diagnostics and fast paths (do not write). */
+  get indices(): Readonly<Int32Array> {
+    return this.p;
+  }
+
+  /** Q_p and its grid for slot i. */
   grid(i = 0): Grid {
     return this.grids[this.p[i] - this.params.p0];
   }
 
-  /** B.2a may raise index i once more: switched on and below p_max. */
+  /** B.2a may raise slot i once more: switched on and below the cap (SPEC §7). */
   mayRaise(i: number): boolean {
-    return this.switches.avoidVanishing && this.p[i] < this.params.pMax;
+    return this.switches.avoidVanishing && this.p[i] < this.ceiling;
   }
 
-  /** One B.2a increment of index i (the caller re-quantizes). */
+  /** One B.2a increment of slot i (the caller re-quantizes). */
   raise(i: number): void {
+    if (!this.mayRaise(i)) throw new RangeError(`index ${i} cannot be raised (B.2a off or at the cap ${this.ceiling})`);
     this.p[i] += 1;
-    this.raisedByVanishing[i] += 1;
   }
 
   /** B.2b at the current t for every index, then t ← t+1 (SPEC §7, last two lines). */
   tick(): void {
     if (this.switches.bound) {
-      const target = boundTarget(this.t, this.params);
+      const target = boundTarget(this.time, this.params);
       for (let i = 0; i < this.p.length; i++) if (this.p[i] < target) this.p[i] = target;
     }
-    this.t += 1;
+    this.time += 1;
   }
 
   /** Call after every optimizer step: ticks when time runs per step. */
@@ -248,8 +270,23 @@ export class Scheduler {
     if (this.timeUnit === 'epoch') this.tick();
   }
 
-  /** The realised temperature κ/Q_p² of index i (SPEC §5). */
+  /** The realised temperature κ/Q_p² of slot i (SPEC §5). */
   temperature(i = 0): number {
     return quantizationTemperature(this.p[i], this.params);
+  }
+
+  state(): SchedulerState {
+    return { p: Array.from(this.p), t: this.time };
+  }
+
+  /** Resume from state(): same number of slots, indices within p_0 … the ceiling, t ≥ 0. */
+  restore(state: SchedulerState): void {
+    if (state.p.length !== this.p.length) throw new RangeError(`scheduler state holds ${state.p.length} indices, this scheduler ${this.p.length}`);
+    for (const p of state.p) {
+      if (!Number.isSafeInteger(p) || p < this.params.p0 || p > this.ceiling) throw new RangeError(`scheduler state index ${p} outside ${this.params.p0} … ${this.ceiling}`);
+    }
+    if (!Number.isSafeInteger(state.t) || state.t < 0) throw new RangeError(`scheduler state time must be an integer >= 0, got ${state.t}`);
+    this.p.set(state.p);
+    this.time = state.t;
   }
 }

@@ -1,14 +1,15 @@
 /**
  * Which TensorFlow.js runs the CIFAR-10 experiment. `auto` tries, in order:
- *   tensorflow — @tensorflow/tfjs-node (native, an optional dependency that does not install everywhere);
- *   wasm       — @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD; its .wasm files load from
- *                node_modules, nothing is downloaded) plus qle's kernels in ./kernels, which
- *                give it the convolution gradients a ResNet needs at a usable speed;
- *   cpu        — tfjs's pure-JS backend (always there, ~0.1 ResNet-32 images/s).
+ *   tensorflow — @tensorflow/tfjs-node (native; an optional peer dependency that does not install everywhere);
+ *   wasm       — @tensorflow/tfjs-backend-wasm (optional peer dependency, a dev dependency here;
+ *                XNNPACK, SIMD; its .wasm files load from node_modules, nothing is downloaded)
+ *                plus qle's kernels in ./kernels, which give it the convolution gradients a
+ *                ResNet needs at a usable speed;
+ *   cpu        — tfjs's pure-JS backend (./tf.ts, always there, ~0.1 ResNet-32 images/s).
  * `--backend` / QLE_TFJS_BACKEND force one; a forced backend that does not load is an error.
- * All three export the same tfjs API, so the rest of src/tfjs imports @tensorflow/tfjs.
+ * All register with the same tfjs-core engine, so the rest of src/tfjs imports the API from ./tf.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { BACKEND_CHOICES, BackendChoiceError, backendChoice, type BackendChoice } from './names.ts';
 
 export type Tf = typeof tf;

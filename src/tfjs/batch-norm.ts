@@ -10,7 +10,7 @@
  * Gradient (x̂ = (x − μ)/σ, σ = √(var + ε), M = elements per channel):
  *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = (γ/σ)·(dy − dβ/M − x̂·dγ/M).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 
 export const BATCH_NORM_TRAINING = 'QleBatchNormTraining';
 export const BATCH_NORM_TRAINING_GRAD = 'QleBatchNormTrainingGrad';
@@ -85,7 +85,10 @@ export class QleBatchNormalization extends tf.layers.Layer {
         return tf.batchNorm(x, movingMean.read(), movingVariance.read(), beta.read(), gamma.read(), this.epsilon);
       }
       const [y, mean, variance] = batchNormTraining(x, gamma.read() as tf.Tensor1D, beta.read() as tf.Tensor1D, this.epsilon);
-      for (const [moving, value] of [[movingMean, mean], [movingVariance, variance]] as const) {
+      for (const [moving, value] of [
+        [movingMean, mean],
+        [movingVariance, variance],
+      ] as const) {
         const old = moving.read();
         moving.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - this.momentum)));
       }

@@ -4,10 +4,12 @@
  * quantization diagnostics, learning curves (SVG + PNG) and generated sentences on what the run
  * does and does not show. Everything is computed from the run's JSONL logs; nothing is typed in.
  */
+import { describeReading } from '../core/reading.ts';
+import { normalizeQuantization } from './names.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanVariance } from '../core/stats.ts';
-import { annealingMargin, kappaFor } from '../core/schedule.ts';
+import { annealingMargin, withKappa } from '../core/schedule.ts';
 import { renderFigure } from '../report/figures.ts';
 import { table } from '../report/format.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
@@ -95,8 +97,8 @@ export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSum
 
 /** The annealing margin of SPEC §5 for the index a run ended with, at the scheduler time of its last step. */
 function endMargin(manifest: Manifest, lr: number, record: EpochRecord): number {
-  const q = manifest.quantization;
-  const params = { ...q.schedule, kappa: kappaFor(q.kappa, lr) };
+  const q = normalizeQuantization(manifest.quantization);
+  const params = withKappa(q.schedule, q.kappa, lr);
   // The finest index (largest p) has the lowest temperature: per-tensor runs are judged by it.
   return annealingMargin((record.pMaxTensor ?? record.p) as number, Math.max(0, (record.t as number) - 1), params);
 }
@@ -171,7 +173,7 @@ export function findings(manifest: Manifest, summaries: CellSummary[], paper: Pa
     if (mostlyZero.length > 0) {
       shows.push(
         `${DISPLAY[optimizer]} quantized ${mostlyZero.map((s) => `${pct(s.zeroUpdateFraction)} (λ = ${lrLabel(s.lr)}, final p ${[...new Set(s.finalP)].join('/')})`).join(', ')} of its per-weight updates to exactly zero: ` +
-          `with ${manifest.quantization.perTensor ? 'per-tensor indices' : 'one global index'}, B.2a stops raising p as soon as any component of the step survives, and the scheduler's bound had not yet asked for a finer grid, so most weights did not move in most steps.`,
+          `under the \`${describeReading(normalizeQuantization(manifest.quantization).reading)}\` reading, B.2a stops raising p as soon as the tested stretch of the step has a surviving component, and the scheduler's bound had not yet asked for a finer grid, so most weights did not move in most steps.`,
       );
     }
     const broken = summaries.filter((s) => s.optimizer === optimizer && s.annealingMargin?.some((m) => m < 1));
@@ -316,7 +318,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     writeFileAtomic(join(dir, `${f.name}.png`), png);
   }
 
-  const q = manifest.quantization;
+  const q = normalizeQuantization(manifest.quantization);
   const { shows, doesNot } = findings(manifest, summaries, paper);
   const results = { manifest, summaries, computeSeconds, wallSeconds, finishedRuns: finished, plannedRuns: planned, findings: { shows, doesNot } };
   writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -330,9 +332,9 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     `**Compute.** ${backendPhrase(manifest)}, ${processesPhrase(manifest.processes ?? 1)} on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation summed over runs (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
     '',
-    `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: ${q.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C.toExponential()}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
-      `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, ${q.perTensor ? 'one index per tensor' : 'one global index over all tensors (as the reference)'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +
-      'All four optimizers run through the math core (src/core: SgdDirection/AdamDirection, plainStep or quantizedStep) on a float64 master copy of the weights.',
+    `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: reading \`${describeReading(q.reading)}\` (SPEC §7: B.2a granularity ${q.reading.granularity}, vanishing test ${q.reading.test}, ${q.reading.cap} cap${q.reading.b2aOnFirstStep ? '' : ', no B.2a on the first step'}), ${q.reading.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C.toExponential()}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
+      `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +
+      'All four optimizers run through the math core\'s one Learner (src/core/learner.ts: direction, λ, quantization under the reading, scheduler) on a float64 master copy of the weights.',
     '',
     '## Table 1 layout: top-1 accuracy (%), mean ± standard deviation over seeds (the paper\'s ResNet-32 value in parentheses)',
     '',
@@ -342,7 +344,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     '## Quantization diagnostics',
     '',
-    table(['Optimizer', 'λ', manifest.quantization.perTensor ? 'final p per seed (min–max over tensors)' : 'final p per seed', 'vanishing steps', 'zero weight updates', 'B.2a raises per run', 'annealing margin per seed', 'diverged runs'], quantRows),
+    table(['Optimizer', 'λ', normalizeQuantization(manifest.quantization).reading.granularity === 'per-tensor' ? 'final p per seed (min–max over tensors)' : 'final p per seed', 'vanishing steps', 'zero weight updates', 'B.2a raises per run', 'annealing margin per seed', 'diverged runs'], quantRows),
     '',
     '"vanishing steps": fraction of steps whose quantized update was all zero at the index it started with (what triggers B.2a). "zero weight updates": fraction of per-weight updates quantized to exactly 0 (weights that did not move in that step). "annealing margin": T_q(t)·ln(t+2)/(C/b²) with T_q = κ/Q_p² for the final index at the time of the last step (core annealingMargin, SPEC §5); below 1 the index is finer than the logarithmic schedule allows, which B.2a can cause (SPEC §7).',
     '',
@@ -389,7 +391,7 @@ export function renderIndex(reportParent: string): void {
       plannedRuns: number;
     };
     const m = r.manifest;
-    const q = m.quantization;
+    const q = normalizeQuantization(m.quantization);
     const average = (o: OptimizerName) => {
       const ss = r.summaries.filter((x) => x.optimizer === o && x.test.n > 0);
       return ss.length ? mean(ss.map((x) => x.test.mean)).toFixed(2) : '—';
@@ -397,7 +399,7 @@ export function renderIndex(reportParent: string): void {
     return [
       `[${run}](${run}/report.md)`,
       `${modelDescription(m.model)}, ${m.trainSubset}/${m.testSubset} images, ${m.epochs} ep, λ ${m.lrs.map(lrLabel).join(' ')}, ${m.seeds.length} seeds (${r.finishedRuns}/${r.plannedRuns} runs)`,
-      `clock per ${q.timeUnit}, ${q.perTensor ? 'per-tensor' : 'global'} index, B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, κ ${q.kappa}`,
+      `reading ${describeReading(q.reading)}, clock per ${q.timeUnit}, B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, κ ${q.kappa}`,
       ...COLUMNS.map(average),
       `${minutes(r.computeSeconds)}${r.wallSeconds ? ` (${minutes(r.wallSeconds)} wall, ${m.processes ?? 1} process${(m.processes ?? 1) > 1 ? 'es' : ''})` : ''}${m.reuseFrom ? `, incl. runs reused from ${m.reuseFrom}` : ''}, ${backendsOf(m).join('+')}`,
     ];

@@ -4,12 +4,13 @@
  * JSONL log and a checkpoint. Running the same command again skips finished runs and resumes the
  * interrupted one from its last checkpoint.
  */
+import { describeReading, READING_NAMES, READINGS, sameReading, type Reading } from '../core/reading.ts';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
 import type { ModelName } from './models.ts';
 import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
-import { readLog, trainRun, type EpochRecord, type RunConfig } from './train.ts';
+import { readLog, sameConfig, trainRun, type EpochRecord, type RunConfig } from './train.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
 
@@ -96,12 +97,12 @@ export function commandFor(plan: SweepPlan): string {
     plan.shuffle ? '--shuffle' : '',
     q.timeUnit !== d.timeUnit ? `--time-unit ${q.timeUnit}` : '',
     q.kappa !== d.kappa ? `--kappa ${q.kappa}` : '',
-    q.mode !== d.mode ? `--mode ${q.mode}` : '',
+    describeReading({ ...q.reading, mode: 'round' }) !== 'paper' ? `--reading ${readingOption(q.reading)}` : '',
+    q.reading.mode !== d.reading.mode ? `--mode ${q.reading.mode}` : '',
     q.schedule.p0 !== d.schedule.p0 ? `--p0 ${q.schedule.p0}` : '',
     q.schedule.pMax !== d.schedule.pMax ? `--pmax ${q.schedule.pMax}` : '',
     q.switches.bound ? '' : '--no-bound',
     q.switches.avoidVanishing ? '' : '--no-avoid-vanishing',
-    q.perTensor ? '--per-tensor' : '',
     plan.adam.eps !== ADAM_DEFAULTS.eps ? `--adam-eps ${plan.adam.eps}` : '',
     plan.reuseFrom ? `--reuse ${plan.reuseFrom}` : '',
     `--run ${plan.run}`,
@@ -129,17 +130,30 @@ export function configFor(plan: SweepPlan, optimizer: OptimizerName, lr: number,
 /** Marker file recording that a run's files were copied from another run. */
 export const reusedMarker = (dir: string, name: string) => join(dir, `${name}.reused`);
 
-/** Copy a finished run with the same configuration from run `from`, if there is one. */
-function reuse(runsDir: string, from: string, dir: string, name: string, config: RunConfig): boolean {
+/**
+ * Copy a finished run with the same configuration from run `from`, if there is one: from its run
+ * directory (checkpoint and log), else from its committed report (reports/cifar10/<from>/logs and
+ * manifest.json: the log alone, which is all a finished run's report needs).
+ */
+function reuse(runsDir: string, reportParent: string, from: string, dir: string, name: string, config: RunConfig): boolean {
   const source = runDirectory(runsDir, from);
   const checkpoint = join(source, `${name}.ckpt.json`);
   const log = join(source, `${name}.jsonl`);
-  if (!existsSync(checkpoint) || !existsSync(log)) return false;
-  const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { config: RunConfig; history: EpochRecord[] };
-  const done = saved.history.length >= config.epochs || saved.history[saved.history.length - 1]?.diverged;
-  if (JSON.stringify(saved.config) !== JSON.stringify(config) || !done) return false;
-  copyFileSync(checkpoint, join(dir, `${name}.ckpt.json`));
-  copyFileSync(log, join(dir, `${name}.jsonl`));
+  const finished = (history: EpochRecord[]) => history.length >= config.epochs || Boolean(history[history.length - 1]?.diverged);
+  if (existsSync(checkpoint) && existsSync(log)) {
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { config: RunConfig; history: EpochRecord[] };
+    if (!sameConfig(saved.config, config) || !finished(saved.history)) return false;
+    copyFileSync(checkpoint, join(dir, `${name}.ckpt.json`));
+    copyFileSync(log, join(dir, `${name}.jsonl`));
+    writeFileAtomic(reusedMarker(dir, name), `${from}\n`);
+    return true;
+  }
+  const report = join(reportParent, from);
+  const reportLog = join(report, 'logs', `${name}.jsonl`);
+  if (!existsSync(reportLog) || !existsSync(join(report, 'manifest.json'))) return false;
+  const manifest = JSON.parse(readFileSync(join(report, 'manifest.json'), 'utf8')) as Manifest;
+  if (!sameConfig(configFor(manifest, config.optimizer, config.lr, config.seed), config) || !finished(readLog(reportLog))) return false;
+  copyFileSync(reportLog, join(dir, `${name}.jsonl`));
   writeFileAtomic(reusedMarker(dir, name), `${from}\n`);
   return true;
 }
@@ -155,7 +169,11 @@ export interface SweepHooks {
   onCellStart?: (name: string, index: number, total: number) => void;
   onStep?: () => void;
   onEpoch?: (name: string, record: EpochRecord) => void;
+  /** Where committed reports live, for --reuse from a report's logs (default reports/cifar10). */
+  reportParent?: string;
 }
+
+export const DEFAULT_REPORT_PARENT = 'reports/cifar10';
 
 /** The manifest with `backend` added to the backends that trained it (a run resumed or sharded on another backend). */
 export function withBackend(manifest: Manifest, backend: string): Manifest {
@@ -177,6 +195,12 @@ function noteBackend(manifestPath: string, backend: string): void {
   const saved = readManifest(manifestPath);
   const updated = withBackend(saved, backend);
   if (updated !== saved) writeFileAtomic(manifestPath, JSON.stringify(updated, null, 2) + '\n');
+}
+
+/** The backends of run `from` (in the runs directory, or a committed report) that --reuse copies from. */
+function reusedBackends(runsDir: string, reportParent: string, from: string): string[] {
+  const path = [join(runDirectory(runsDir, from), 'manifest.json'), join(reportParent, from, 'manifest.json')].find((p) => existsSync(p));
+  return path ? backendsOf(readManifest(path)) : [];
 }
 
 /** Run (or resume) every cell of the plan: seed, then optimizer, then learning rate. */
@@ -210,8 +234,15 @@ export async function runSweep(
     const name = cellName(optimizer, lr, seed);
     hooks.onCellStart?.(name, index, cells.length);
     const config = configFor(plan, optimizer, lr, seed);
-    if (plan.reuseFrom && !existsSync(join(dir, `${name}.ckpt.json`)) && reuse(runsDir, plan.reuseFrom, dir, name, config)) {
-      for (const source of backendsOf(readManifest(join(runDirectory(runsDir, plan.reuseFrom), 'manifest.json')))) noteBackend(manifestPath, source);
+    const reportParent = hooks.reportParent ?? DEFAULT_REPORT_PARENT;
+    if (plan.reuseFrom && !existsSync(join(dir, `${name}.ckpt.json`)) && reuse(runsDir, reportParent, plan.reuseFrom, dir, name, config)) {
+      for (const source of reusedBackends(runsDir, reportParent, plan.reuseFrom)) noteBackend(manifestPath, source);
+    }
+    // A run reused from a committed report has its finished log and no checkpoint: nothing to train.
+    const logged = readLog(join(dir, `${name}.jsonl`));
+    if (existsSync(reusedMarker(dir, name)) && !existsSync(join(dir, `${name}.ckpt.json`)) && logged.length >= config.epochs) {
+      results.push({ optimizer, lr, seed, history: logged });
+      continue;
     }
     const history = await trainRun(config, train, test, {
       log: join(dir, `${name}.jsonl`),
@@ -245,4 +276,11 @@ export function readSweep(runsDir: string, run: string): { manifest: Manifest; c
 /** Steps per epoch of the plan (for progress bars). */
 export function stepsPerEpoch(plan: SweepPlan): number {
   return Math.ceil(plan.trainSubset / plan.batch);
+}
+
+/** The --reading name of a reading (its preset, whatever the mode). */
+function readingOption(reading: Reading): string {
+  const name = READING_NAMES.find((n) => sameReading(READINGS[n], { ...reading, mode: READINGS[n].mode }));
+  if (!name) throw new Error(`reading ${describeReading(reading)} has no --reading preset`);
+  return name;
 }

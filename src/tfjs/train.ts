@@ -6,13 +6,14 @@
  * of epoch e from deriveSeed(seed, e), so the rng needs no state of its own in the checkpoint.
  * A run whose loss or step becomes non-finite stops and is marked diverged (it counts as finished).
  */
-import * as tf from '@tensorflow/tfjs';
+import { normalizeQuantization } from './names.ts';
+import * as tf from './tf.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
 import { IMAGE_SIZE, NUM_CLASSES, normalize, type Split } from './data.ts';
 import { buildModel, fanFor, initializeWeights, inputShapeOf, type ModelName } from './models.ts';
-import { makeOptimizer, QuantizedOptimizer, type CoreOptimizer, type OptimizerName, type QuantizationConfig, DEFAULT_QUANTIZATION } from './optimizers.ts';
+import { makeOptimizer, type CoreOptimizer, type OptimizerName, type QuantizationConfig, DEFAULT_QUANTIZATION } from './optimizers.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
 import { QuantizerRangeError, resolution } from '../core/quantizer.ts';
 
@@ -64,8 +65,8 @@ interface Checkpoint {
   readonly config: RunConfig;
   readonly history: EpochRecord[];
   readonly master: string;
-  readonly adam?: { m: string; v: string; step: number };
-  readonly scheduler?: { p: number[]; t: number };
+  /** The core learner's state (LearnerState, typed arrays in base64). */
+  readonly learner: { steps: number; adam?: { m: string; v: string; step: number }; scheduler?: { p: number[]; t: number } };
   readonly nonTrainable: { name: string; values: string }[];
 }
 
@@ -103,8 +104,30 @@ export function readLog(path: string): EpochRecord[] {
     .map((line) => JSON.parse(line) as EpochRecord);
 }
 
-function sameConfig(a: RunConfig, b: RunConfig): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Two run configurations train the same run: equal field by field (key order aside, legacy
+ * quantization fields read as a reading), and for SGD/ADAM, which never quantize, whatever their
+ * quantization settings say.
+ */
+export function sameConfig(a: RunConfig, b: RunConfig): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(config: RunConfig): string {
+  const quantized = config.optimizer === 'qsgd' || config.optimizer === 'qtadam';
+  const { quantization, ...rest } = config;
+  return stableJson({ ...rest, quantization: quantized ? normalizeQuantization(quantization) : null });
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** Top-1 of the model on a split, in inference mode, in batches. */
@@ -115,7 +138,7 @@ export function evaluate(model: tf.LayersModel, x: Float32Array, labels: Uint8Ar
     const n = Math.min(batch, count - start);
     const predicted = tf.tidy(() => {
       const input = tf.tensor(x.subarray(start * IMAGE_SIZE, (start + n) * IMAGE_SIZE), [n, ...shape]);
-      return (model.predict(input) as tf.Tensor).argMax(-1).dataSync();
+      return tf.argMax(model.predict(input) as tf.Tensor, -1).dataSync();
     });
     for (let i = 0; i < n; i++) if (predicted[i] === labels[start + i]) correct++;
   }
@@ -140,10 +163,10 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
     if (!sameConfig(saved.config, config)) {
       throw new Error(`checkpoint ${files.checkpoint} was written by a different configuration; remove it or choose another --run`);
     }
+    const { learner } = saved;
     optimizer.setState({
       master: f64(saved.master),
-      adam: saved.adam && { m: f64(saved.adam.m), v: f64(saved.adam.v), step: saved.adam.step },
-      scheduler: saved.scheduler,
+      learner: { steps: learner.steps, adam: learner.adam && { m: f64(learner.adam.m), v: f64(learner.adam.v), step: learner.adam.step }, scheduler: learner.scheduler },
     });
     saved.nonTrainable.forEach(({ name, values }) => {
       const weight = nonTrainable.find((w) => w.originalName === name);
@@ -192,7 +215,7 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
       let predicted: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = model.apply(input, { training: true }) as tf.Tensor;
-        predicted = tf.keep(logits.argMax(-1));
+        predicted = tf.keep(tf.argMax(logits, -1));
         return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
       }, trainable);
       const loss = value.dataSync()[0];
@@ -214,15 +237,15 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
     const stats = optimizer.resetStats();
     const testAccuracy = evaluate(model, testX, test.labels, shape);
     const seconds = (performance.now() - started) / 1000;
-    const scheduler = optimizer instanceof QuantizedOptimizer ? optimizer.scheduler : undefined;
-    const pMin = scheduler ? Math.min(...scheduler.p) : null;
+    const scheduler = optimizer.learner.scheduler;
+    const pMin = scheduler ? Math.min(...scheduler.indices) : null;
     const record: EpochRecord = {
       epoch,
       loss: lossSum / steps,
       trainAccuracy: correct / count,
       testAccuracy,
       p: pMin,
-      pMaxTensor: scheduler ? Math.max(...scheduler.p) : null,
+      pMaxTensor: scheduler ? Math.max(...scheduler.indices) : null,
       Q: scheduler && pMin !== null ? resolution(scheduler.params.eta, scheduler.params.base, pMin) : null,
       t: scheduler ? scheduler.t : null,
       vanishingFraction: scheduler && stats.steps > 0 ? stats.vanishedSteps / stats.steps : null,
@@ -251,8 +274,11 @@ function saveCheckpoint(path: string, config: RunConfig, history: EpochRecord[],
     config,
     history,
     master: toBase64(state.master),
-    adam: state.adam && { m: toBase64(state.adam.m), v: toBase64(state.adam.v), step: state.adam.step },
-    scheduler: state.scheduler,
+    learner: {
+      steps: state.learner.steps,
+      adam: state.learner.adam && { m: toBase64(state.learner.adam.m), v: toBase64(state.learner.adam.v), step: state.learner.adam.step },
+      scheduler: state.learner.scheduler && { p: [...state.learner.scheduler.p], t: state.learner.scheduler.t },
+    },
     nonTrainable: nonTrainable.map((w) => ({ name: w.originalName, values: toBase64(w.read().dataSync() as Float32Array) })),
   };
   writeFileAtomic(path, JSON.stringify(checkpoint));

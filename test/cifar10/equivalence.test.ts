@@ -6,13 +6,14 @@
  * (not quantizedStep), so flattening, ordering, write-back and the clock are what is tested.
  */
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tfjs/tf.ts';
 import { AdamDirection, SgdDirection, type Direction } from '../../src/core/learning.ts';
 import { makeGrid, quantize, type QuantMode } from '../../src/core/quantizer.ts';
 import { boundTarget, type ScheduleParams } from '../../src/core/schedule.ts';
 import { createRng, fillNormal } from '../../src/core/rng.ts';
 import { loadTf } from '../../src/tfjs/backend.ts';
-import { DEFAULT_QUANTIZATION, QsgdOptimizer, QtAdamOptimizer, type QuantizationConfig, type QuantizedOptimizer } from '../../src/tfjs/optimizers.ts';
+import { READINGS, type Reading } from '../../src/core/reading.ts';
+import { DEFAULT_QUANTIZATION, learnerQuantization, QsgdOptimizer, QtAdamOptimizer, type CoreOptimizer, type QuantizationConfig } from '../../src/tfjs/optimizers.ts';
 
 await loadTf({ quiet: true });
 
@@ -26,14 +27,17 @@ function referenceStep(
   h: Float64Array,
   groups: { offset: number; size: number; index: ReferenceIndex }[],
   lr: number,
-  mode: QuantMode,
+  reading: Reading,
   params: ScheduleParams,
   avoidVanishing: boolean,
 ): void {
+  const mode: QuantMode = reading.mode;
+  const cap = reading.cap === 'reference' ? params.pMax + 1 : params.pMax;
+  const vanished = (dq: number[]) => (reading.test === 'sum' ? dq.reduce((a, b) => a + b, 0) === 0 : dq.every((x) => x === 0));
   for (const { offset, size, index } of groups) {
     const quantizeAll = () => Array.from({ length: size }, (_, i) => quantize(-lr * h[offset + i], makeGrid(params.eta, params.base, index.p), mode));
     let dq = quantizeAll();
-    while (dq.every((x) => x === 0) && avoidVanishing && index.p < params.pMax) {
+    while (vanished(dq) && avoidVanishing && index.p < cap) {
       index.p += 1;
       dq = quantizeAll();
     }
@@ -51,7 +55,7 @@ interface Harness {
 }
 
 /** N steps of the optimizer on a 4-3-2 network and of the reference on the same gradients. */
-function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: number) => Direction, steps: number, seed = 7): Harness {
+function runBoth(makeOptimizer: () => CoreOptimizer, makeDirection: (n: number) => Direction, steps: number, seed = 7): Harness {
   let result!: Harness;
   tf.tidy(() => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' }), tf.layers.dense({ units: 2 })] });
@@ -67,10 +71,12 @@ function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: num
     const total = sizes.reduce((a, b) => a + b, 0);
     const reference = Float64Array.from(optimizer.master);
     const initial = Float64Array.from(reference);
-    const q = optimizer.quantization;
-    const params = optimizer.scheduleParams;
-    const indices = q.perTensor ? sizes.map(() => new ReferenceIndex(params.p0)) : [new ReferenceIndex(params.p0)];
-    const groups = q.perTensor ? sizes.map((size, i) => ({ offset: offsets[i], size, index: indices[i] })) : [{ offset: 0, size: total, index: indices[0] }];
+    const q = optimizer.quantization as QuantizationConfig;
+    const params = learnerQuantization(q, optimizer.learningRate).schedule;
+    const { granularity } = q.reading;
+    const indices = granularity === 'per-tensor' ? sizes.map(() => new ReferenceIndex(params.p0)) : [new ReferenceIndex(params.p0)];
+    const groups =
+      granularity === 'all' ? [{ offset: 0, size: total, index: indices[0] }] : sizes.map((size, i) => ({ offset: offsets[i], size, index: indices[granularity === 'per-tensor' ? i : 0] }));
     const direction = makeDirection(total);
     const h = new Float64Array(total);
     const g = new Float64Array(total);
@@ -79,7 +85,7 @@ function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: num
       const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar, variables);
       variables.forEach((v, i) => g.set(grads[v.name].dataSync() as Float32Array, offsets[i]));
       direction.compute(g, h);
-      referenceStep(reference, h, groups, optimizer.learningRate, q.mode, params, q.switches.avoidVanishing);
+      referenceStep(reference, h, groups, optimizer.learningRate, q.reading, params, q.switches.avoidVanishing && (step > 0 || q.reading.b2aOnFirstStep));
       if (q.timeUnit === 'step') {
         if (q.switches.bound) for (const index of indices) index.p = Math.max(index.p, boundTarget(t, params));
         t += 1;
@@ -93,7 +99,7 @@ function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: num
       reference,
       variables: values,
       initial,
-      p: Array.from(optimizer.scheduler?.p ?? []),
+      p: Array.from(optimizer.learner.scheduler?.indices ?? []),
       referenceP: indices.map((i) => i.p),
     };
     optimizer.dispose();
@@ -104,8 +110,10 @@ function runBoth(makeOptimizer: () => QuantizedOptimizer, makeDirection: (n: num
 const stepClock: QuantizationConfig = { ...DEFAULT_QUANTIZATION, timeUnit: 'step' };
 const cases: { name: string; quantization: QuantizationConfig; lr: number }[] = [
   { name: 'one global index, clock per step, B.2a + B.2b', quantization: stepClock, lr: 2 ** -4 },
-  { name: 'per-tensor indices', quantization: { ...stepClock, perTensor: true }, lr: 2 ** -6 },
-  { name: 'floor mode, p0 = 12, fine grid (float32 cannot hold it)', quantization: { ...stepClock, mode: 'floor', schedule: { ...stepClock.schedule, p0: 12 } }, lr: 2 ** -9 },
+  { name: 'floor mode, p0 = 12, fine grid (float32 cannot hold it)', quantization: { ...stepClock, reading: { ...READINGS.paper, mode: 'floor' }, schedule: { ...stepClock.schedule, p0: 12 } }, lr: 2 ** -9 },
+  { name: 'per-tensor reading', quantization: { ...stepClock, reading: READINGS['per-tensor'] }, lr: 2 ** -6 },
+  { name: 'tensor reading (one index, tensor by tensor)', quantization: { ...stepClock, reading: READINGS.tensor }, lr: 2 ** -6 },
+  { name: 'reference reading (sum test, p_max + 1 cap, no B.2a on step 0)', quantization: { ...stepClock, reading: READINGS.reference, switches: { avoidVanishing: true, bound: false }, schedule: { ...stepClock.schedule, pMax: 4 } }, lr: 2 ** -4 },
 ];
 
 function expectEquivalent(r: Harness, p0: number): void {
@@ -131,7 +139,7 @@ describe('tfjs QSGD / QtADAM equal the core learning equation fed the same gradi
   }
 
   it('the fine-grid case really needs the float64 master: float32 weights lose the grid', () => {
-    const c = cases[2];
+    const c = cases[1];
     const r = runBoth(() => new QtAdamOptimizer(c.lr, c.quantization), (n) => new AdamDirection(n), 25);
     expect(r.p[0]).toBeGreaterThanOrEqual(12);
     const Q = 2 ** r.p[0];
@@ -143,7 +151,7 @@ describe('tfjs QSGD / QtADAM equal the core learning equation fed the same gradi
   it('catches a broken optimizer (round mode replaced by floor)', () => {
     class FloorQsgd extends QsgdOptimizer {
       constructor(lr: number, q: QuantizationConfig) {
-        super(lr, { ...q, mode: 'floor' });
+        super(lr, { ...q, reading: { ...q.reading, mode: 'floor' } });
       }
     }
     const broken = runBoth(() => new FloorQsgd(2 ** -4, stepClock), () => new SgdDirection(), 10);

@@ -1,4 +1,5 @@
 /** The grid of a sweep and its shards: seed-major order, and N shards partition the grid. */
+import { READINGS } from '../../src/core/reading.ts';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { commandFor, gridCells, type SweepPlan } from '../../src/tfjs/sweep.ts';
@@ -46,7 +47,8 @@ describe('the command a report prints', () => {
   const variants: SweepPlan[] = [
     plan,
     { ...plan, run: 'variant', seeds: [5, 6], batch: 64, shuffle: true, lrs: [2 ** -3, 0.01], optimizers: ['qsgd'], adam: { ...plan.adam, eps: 1e-6 }, reuseFrom: 'grid',
-      quantization: { ...plan.quantization, mode: 'floor', kappa: 'langevin', timeUnit: 'step', perTensor: true, switches: { avoidVanishing: false, bound: false }, schedule: { ...plan.quantization.schedule, p0: 2, pMax: 20 } } },
+      quantization: { ...plan.quantization, reading: { ...READINGS['per-tensor'], mode: 'floor' }, kappa: 'langevin', timeUnit: 'step', switches: { avoidVanishing: false, bound: false }, schedule: { ...plan.quantization.schedule, p0: 2, pMax: 20 } } },
+    { ...plan, run: 'reference', quantization: { ...plan.quantization, reading: READINGS.reference, timeUnit: 'step', switches: { avoidVanishing: true, bound: false } } },
   ];
   for (const [i, original] of variants.entries()) {
     it(`reproduces the plan exactly (variant ${i})`, async () => {

@@ -6,7 +6,7 @@
  * wrong kernel, which it must catch. The wasm binaries load from node_modules: fetch is never called.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tfjs/tf.ts';
 import { createRng } from '../../src/core/rng.ts';
 
 // Any download attempt while the wasm backend loads fails the suite (checked below).
@@ -72,8 +72,28 @@ const CASES: ConvCase[] = [
   { x: [2, 6, 6, 16], filter: [3, 3, 16, 16], stride: 1, pad: 'same' },
   { x: [2, 9, 8, 3], filter: [5, 5, 3, 4], stride: 2, pad: 'same' },
   // Explicit padding of kh or more: the input gradient falls back to the shipped kernel.
-  { x: [2, 5, 6, 3], filter: [3, 3, 3, 2], stride: 1, pad: [[0, 0], [3, 1], [0, 4], [0, 0]] },
-  { x: [2, 5, 6, 3], filter: [3, 3, 3, 2], stride: 2, pad: [[0, 0], [3, 3], [1, 0], [0, 0]] },
+  {
+    x: [2, 5, 6, 3],
+    filter: [3, 3, 3, 2],
+    stride: 1,
+    pad: [
+      [0, 0],
+      [3, 1],
+      [0, 4],
+      [0, 0],
+    ],
+  },
+  {
+    x: [2, 5, 6, 3],
+    filter: [3, 3, 3, 2],
+    stride: 2,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [1, 0],
+      [0, 0],
+    ],
+  },
 ];
 
 /** The forward convolution and the gradients of Σ w·conv(x, f) with respect to x and f. */
@@ -86,7 +106,10 @@ function convAndGradients(c: ConvCase, seed: number): () => tf.Tensor[] {
     const filter = tf.tensor4d(fs, c.filter);
     const y = tf.conv2d(x, filter, c.stride, c.pad);
     const weights = tf.tensor(values(seed + 2, y.size), y.shape);
-    const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), weights)))([x, filter]);
+    const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), weights)))([
+      x,
+      filter,
+    ]);
     return [y, dx, df];
   };
 }
@@ -107,7 +130,7 @@ const ours = (name: string) => WASM_TRAINING_KERNELS.find((k) => k.kernelName ==
 afterAll(() => tf.setBackend('wasm'));
 
 describe('wasm backend', () => {
-  it('loads from node_modules (no fetch) and registers all of qle\'s kernels', () => {
+  it("loads from node_modules (no fetch) and registers all of qle's kernels", () => {
     expect(backend).toBe('wasm');
     expect(fetchCalls).toEqual([]);
     for (const { kernelName } of WASM_TRAINING_KERNELS) expect(isOursRegistered(kernelName), kernelName).toBe(true);
@@ -117,7 +140,13 @@ describe('wasm backend', () => {
     tf.setBackend('wasm');
     const t = tf.tidy(() => tf.conv2d(tf.ones([1, 3, 3, 1]) as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 1, 'same'));
     expect(Array.from(t.dataSync())).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4]);
-    expect(t.arraySync()).toEqual([[[[4], [6], [4]], [[6], [9], [6]], [[4], [6], [4]]]]);
+    expect(t.arraySync()).toEqual([
+      [
+        [[4], [6], [4]],
+        [[6], [9], [6]],
+        [[4], [6], [4]],
+      ],
+    ]);
     t.dispose();
   });
 });
@@ -185,7 +214,9 @@ describe('Tile, Sum, Mean, Identity, batch norm on wasm = cpu', () => {
       const beta = tf.tensor1d(bs);
       const weights = tf.tensor4d(ws, shape);
       const [y, mean, variance] = batchNormTraining(x, gamma, beta, 1e-5);
-      const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5)[0], weights)))([x, gamma, beta]);
+      const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(batchNormTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5)[0], weights)),
+      )([x, gamma, beta]);
       return [y, mean, variance, ...grads];
     };
     expect(wasmVsCpu(bn)).toBeLessThanOrEqual(TOLERANCE);

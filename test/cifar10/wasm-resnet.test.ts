@@ -5,7 +5,7 @@
  * registration check names it, and without Conv2DBackpropFilter the step fails.
  */
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tfjs/tf.ts';
 import { loadTf } from '../../src/tfjs/backend.ts';
 import { buildModel, initializeWeights } from '../../src/tfjs/models.ts';
 import { missingTrainingKernels, registerWasmTrainingKernels, restoreShipped, WASM_TRAINING_KERNELS } from '../../src/tfjs/kernels/register.ts';
@@ -27,7 +27,10 @@ function resnet8Step(backend: string): Map<string, Float32Array> {
     tf.tidy(() => {
       const x = tf.tensor4d(images, [BATCH, 32, 32, 3]);
       const y = tf.oneHot(tf.tensor1d([3, 7], 'int32'), 10);
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        variables,
+      );
       result.set('loss', value.dataSync() as Float32Array);
       model.trainableWeights.forEach((w, i) => result.set(`grad ${w.originalName}`, grads[variables[i].name].dataSync() as Float32Array));
       for (const w of model.weights.filter((w) => !w.trainable)) result.set(w.originalName, w.read().dataSync() as Float32Array);

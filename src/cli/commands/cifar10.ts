@@ -3,6 +3,7 @@
  * (optimizers × learning rates × seeds; one of each is a single run, --sweep is Table 1's grid),
  * resumable, then renders reports/cifar10/<run>/.
  */
+import { READING_NAMES, READING_SWITCHES, READINGS, type ReadingName } from '../../core/reading.ts';
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -14,6 +15,7 @@ import {
 } from '../../tfjs/names.ts';
 import type { Shard, SweepPlan } from '../../tfjs/sweep.ts';
 import { Cifar10DataError, DEFAULT_CACHE_DIR, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
+import { missingTfjsPackages } from '../../tfjs/available.ts';
 import { ADAM_DEFAULTS } from '../../core/learning.ts';
 import { QUANT_MODES, type QuantMode } from '../../core/quantizer.ts';
 import type { KappaChoice, TimeUnit } from '../../core/schedule.ts';
@@ -44,6 +46,7 @@ interface Cifar10Options {
   bound: boolean;
   avoidVanishing: boolean;
   perTensor?: boolean;
+  reading?: ReadingName;
   adamEps: number;
   report: boolean;
   reportDir: string;
@@ -80,6 +83,8 @@ export function planFrom(options: Cifar10Options): SweepPlan {
   if (!optimizers) throw new UsageError('--optimizer is required (qsgd, qtadam, sgd, adam; comma-separated for a grid) unless --sweep');
   if (!lrs) throw new UsageError('--lr is required (e.g. 2^-6; comma-separated for a grid) unless --sweep');
   if (options.p0 > options.pmax) throw new UsageError(`--p0 (${options.p0}) must not exceed --pmax (${options.pmax})`);
+  if (options.perTensor && options.reading && options.reading !== 'per-tensor') throw new UsageError(`--per-tensor contradicts --reading ${options.reading}`);
+  const readingName: ReadingName = options.perTensor ? 'per-tensor' : (options.reading ?? 'paper');
   const seeds = Array.from({ length: options.runs }, (_, i) => options.seed + i);
   const trainSubset = Math.min(options.trainSubset, TRAIN_COUNT);
   const testSubset = Math.min(options.testSubset, TEST_COUNT);
@@ -98,12 +103,12 @@ export function planFrom(options: Cifar10Options): SweepPlan {
     shuffle: Boolean(options.shuffle),
     quantization: {
       ...DEFAULT_QUANTIZATION,
-      mode: options.mode,
+      reading: { ...READINGS[readingName], mode: options.mode },
       schedule: { ...DEFAULT_QUANTIZATION.schedule, p0: options.p0, pMax: options.pmax },
       kappa: options.kappa,
-      switches: { avoidVanishing: options.avoidVanishing, bound: options.bound },
-      timeUnit: options.timeUnit,
-      perTensor: Boolean(options.perTensor),
+      // A preset that fixes B.2b or the clock (the reference code's) wins over the options.
+      switches: { avoidVanishing: options.avoidVanishing, bound: READING_SWITCHES[readingName].b2b ?? options.bound },
+      timeUnit: READING_SWITCHES[readingName].clock ?? options.timeUnit,
     },
     adam: { ...ADAM_DEFAULTS, eps: options.adamEps },
     ...(options.reuse ? { reuseFrom: options.reuse } : {}),
@@ -131,12 +136,13 @@ export function register(program: Command): void {
     .option('--data-dir <DIR>', 'CIFAR-10 cache', DEFAULT_CACHE_DIR)
     .option('--time-unit <U>', 'scheduler clock: epoch (the paper) or step (the reference)', parseChoice('time-unit', ['epoch', 'step'] as const), Q.timeUnit)
     .option('--kappa <K>', 'κ: reference (64/24) or langevin (1/(24λ))', parseChoice('kappa', ['reference', 'langevin'] as const), Q.kappa)
-    .option('--mode <M>', 'quantizer: round (the reference) or floor', parseChoice('mode', QUANT_MODES), Q.mode)
+    .option('--mode <M>', 'quantizer: round (the reference) or floor', parseChoice('mode', QUANT_MODES), Q.reading.mode)
     .option('--p0 <P>', 'initial index p_0', parseInteger('p0'), Q.schedule.p0)
     .option('--pmax <P>', 'index cap p_max', parseInteger('pmax'), Q.schedule.pMax)
     .option('--no-bound', 'switch B.2b off (the reference default)')
     .option('--no-avoid-vanishing', 'switch B.2a off')
-    .option('--per-tensor', 'one quantization index per tensor instead of one global index')
+    .option('--reading <R>', `B.2a reading (SPEC §7): ${READING_NAMES.join(', ')}; reference also means --no-bound and --time-unit step`, parseChoice('reading', READING_NAMES))
+    .option('--per-tensor', 'one quantization index per tensor: the same as --reading per-tensor')
     .option('--adam-eps <E>', 'ADAM ε (paper 1e-8, reference 1e-6)', parseNumber('adam-eps', positive), ADAM_DEFAULTS.eps)
     .option('--reuse <RUN>', 'copy finished runs with an identical configuration (e.g. the SGD/ADAM baselines) from run RUN instead of retraining them')
     .option('--shard <K/N>', 'train only the K-th of N interleaved parts of the grid (run N processes with the same options to use N cores; rerun without --shard to render the whole report)', parseShard)
@@ -146,6 +152,8 @@ export function register(program: Command): void {
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
       const choice = userFacing(() => backendChoice(options.backend));
+      const missing = missingTfjsPackages();
+      if (missing.length) throw new UsageError(`qle cifar10 needs TensorFlow.js, an optional peer dependency: npm install ${missing.join(' ')}`);
       // tfjs loads only here, so other qle commands (and --help) start without it.
       const { loadTf } = await import('../../tfjs/backend.ts');
       const { cellName, gridCells, lrLabel, runDirectory, runSweep, stepsPerEpoch, WHOLE_GRID } = await import('../../tfjs/sweep.ts');
@@ -170,6 +178,7 @@ export function register(program: Command): void {
       if (tty) bar.start(totalSteps, finishedSteps, { cell: '' });
       try {
         await runSweep(plan, backend, options.runsDir, options.dataDir, {
+          reportParent: options.reportDir,
           onCellStart: (name) => tty && bar.update({ cell: name }),
           onStep: () => tty && bar.increment(),
           onEpoch: (name, r) => {

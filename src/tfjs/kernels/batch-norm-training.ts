@@ -8,7 +8,7 @@
  *   gradient: S = Σ dy, T = Σ dy·(x − μ); dβ = S, dγ = T/σ,
  *             dx = (γ/σ)·dy − (γ/σ)·T/(σ²M)·(x − μ) − (γ/σ)·S/M       (two passes)
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../batch-norm.ts';
 import { heapF32 } from './wasm-calls.ts';
@@ -81,7 +81,16 @@ function channelAffineOnly(x: Float32Array, mean: Float64Array, a: Float64Array,
   }
 }
 
-function channelAffineWith(x: Float32Array, mean: Float64Array, a: Float64Array, b: Float64Array, channels: number, out: Float32Array, y: Float32Array, c: Float64Array): void {
+function channelAffineWith(
+  x: Float32Array,
+  mean: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  channels: number,
+  out: Float32Array,
+  y: Float32Array,
+  c: Float64Array,
+): void {
   const n = out.length;
   const block = ROW_BLOCK * channels;
   for (let start = 0; start < n; start += block) {
@@ -127,7 +136,11 @@ export function batchNormTrainingForward(args: {
   backend: BackendWasm;
   attrs: { epsilon: number };
 }): TensorInfo[] {
-  const { inputs: { x, gamma, beta }, backend, attrs: { epsilon } } = args;
+  const {
+    inputs: { x, gamma, beta },
+    backend,
+    attrs: { epsilon },
+  } = args;
   check(BATCH_NORM_TRAINING, x);
   const channels = x.shape[x.shape.length - 1];
   const rows = x.shape.reduce((a, b) => a * b, 1) / channels;
@@ -150,7 +163,11 @@ export function batchNormTrainingGradient(args: {
   backend: BackendWasm;
   attrs: { epsilon: number };
 }): TensorInfo[] {
-  const { inputs: { dy, x, gamma, mean, variance }, backend, attrs: { epsilon } } = args;
+  const {
+    inputs: { dy, x, gamma, mean, variance },
+    backend,
+    attrs: { epsilon },
+  } = args;
   check(BATCH_NORM_TRAINING_GRAD, x);
   const channels = x.shape[x.shape.length - 1];
   const rows = x.shape.reduce((a, b) => a * b, 1) / channels;

@@ -5,7 +5,7 @@
  * kernel computes an index per element, this copies the block and then doubles the filled prefix
  * (log₂ of the repeat count memcpy's). Any other Tile goes to the shipped kernel.
  */
-import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callShipped } from './wasm-calls.ts';
 
@@ -18,10 +18,17 @@ export function leadingRepeats(shape: readonly number[], reps: readonly number[]
 }
 
 export function broadcastTile(args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: { reps: number[] } }): TensorInfo {
-  const { inputs: { x }, backend, attrs: { reps } } = args;
+  const {
+    inputs: { x },
+    backend,
+    attrs: { reps },
+  } = args;
   const repeats = leadingRepeats(x.shape, reps);
   if (repeats === null || x.dtype === 'string') return callShipped(backend, 'Tile', { x }, { reps });
-  const out = backend.makeOutput(x.shape.map((d, axis) => d * reps[axis]), x.dtype);
+  const out = backend.makeOutput(
+    x.shape.map((d, axis) => d * reps[axis]),
+    x.dtype,
+  );
   const target = backend.typedArrayFromHeap(out);
   const source = backend.typedArrayFromHeap(x);
   const block = util.sizeFromShape(x.shape);

@@ -2,7 +2,7 @@
  * The geometry of a 2-D convolution's gradients, from the same attributes the forward kernel saw
  * (tfjs's computeConv2DInfo: 'same', 'valid', a number or explicit padding; NHWC only).
  */
-import { backend_util } from '@tensorflow/tfjs';
+import { backend_util } from '../tf.ts';
 
 export type Conv2DInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
 type Pad = Parameters<typeof backend_util.computeConv2DInfo>[4];

@@ -8,7 +8,7 @@
  * [Ho, Wo, N, Co], dilation s (the forward stride), stride 1. Its output [Ci, kh, kw, Co] (sliced
  * when 'valid' leaves rows the forward pass never read) transposed to [kh, kw, Ci, Co] is dW.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { forwardInfo, type ConvAttrs } from './conv-geometry.ts';
 import { conv2d, release, slice, transpose } from './wasm-calls.ts';
@@ -18,7 +18,11 @@ interface Attrs extends ConvAttrs {
 }
 
 export function conv2dBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: BackendWasm; attrs: Attrs }): TensorInfo {
-  const { inputs: { x, dy }, backend, attrs } = args;
+  const {
+    inputs: { x, dy },
+    backend,
+    attrs,
+  } = args;
   const info = forwardInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
   const { filterHeight: kh, filterWidth: kw, inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;

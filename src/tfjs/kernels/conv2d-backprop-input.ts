@@ -10,7 +10,7 @@
  * output H × W. For s = 1 it is computed so; for s > 1 by phases (byPhases), which skips the
  * zeros of D.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { forwardInfo, type Conv2DInfo, type ConvAttrs } from './conv-geometry.ts';
 import { callShipped, conv2d, heapF32, release } from './wasm-calls.ts';
@@ -108,7 +108,11 @@ function byPhases(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info
 }
 
 export function conv2dBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Attrs }): TensorInfo {
-  const { inputs: { dy, filter }, backend, attrs } = args;
+  const {
+    inputs: { dy, filter },
+    backend,
+    attrs,
+  } = args;
   const info = forwardInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
   const { strideHeight, strideWidth } = info;
   const dx = strideHeight > 1 || strideWidth > 1 ? byPhases(backend, dy, filter, info) : bySingleConvolution(backend, dy, filter, info);

@@ -5,7 +5,7 @@
  * activation); here one pass accumulates each channel in float64. Other reductions, and
  * non-float32 inputs, go to the shipped kernels.
  */
-import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callShipped, heapF32 } from './wasm-calls.ts';
 
@@ -32,7 +32,11 @@ export function sumRows(source: Float32Array, rows: number, inner: number, scale
 
 function leadingReduction(kernelName: 'Sum' | 'Mean'): KernelFunc {
   const kernel = (args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: { axis: number | number[]; keepDims: boolean } }): TensorInfo => {
-    const { inputs: { x }, backend, attrs } = args;
+    const {
+      inputs: { x },
+      backend,
+      attrs,
+    } = args;
     const axes = util.parseAxisParam(attrs.axis, x.shape);
     const k = leadingAxisCount(axes);
     // k = 0 reduces nothing; reductions over trailing axes need no transpose in the shipped kernel either.

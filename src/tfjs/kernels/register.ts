@@ -4,7 +4,7 @@
  * Register them after importing the wasm backend; restoreShipped puts a shipped kernel back (or
  * leaves none, for Conv2DBackpropFilter), which the tests use to show each one matters.
  */
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '../tf.ts';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './batch-norm-training.ts';
 import { broadcastTileConfig } from './broadcast-tile.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';

@@ -4,7 +4,7 @@
  * intermediate must be released by the caller. The shipped functions are captured once, before
  * any of ours replaces a kernel of the same name.
  */
-import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '../tf.ts';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 const captured = new Map<string, KernelConfig>();
@@ -57,12 +57,22 @@ export function conv2d(
   options: { strides: [number, number]; dilations: [number, number]; padding: Padding2D },
 ): TensorInfo {
   const { top, bottom, left, right } = options.padding;
-  return callShipped(backend, 'Conv2D', { x, filter }, {
-    strides: options.strides,
-    dilations: options.dilations,
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    dataFormat: 'NHWC',
-  });
+  return callShipped(
+    backend,
+    'Conv2D',
+    { x, filter },
+    {
+      strides: options.strides,
+      dilations: options.dilations,
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  );
 }
 
 /** Release intermediates made by a kernel (the engine never saw them). */
