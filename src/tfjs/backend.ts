@@ -25,7 +25,7 @@ export interface LoadedBackend {
 
 /** Measured on this project's 2-core machine, one process (npm run bench:cifar, reports/cifar10/bench.md). */
 export const CPU_SPEED_NOTE =
-  'measured here: ~100-270 training images/s for the 3072-256-10 MLP, ~0.5 for ResNet-8 and ~0.1 for ResNet-32 (forward+backward, one process; the wasm backend trains ResNet-32 ~400x faster)';
+  'measured here: ~100-270 training images/s for the 3072-256-10 MLP, ~0.5 for ResNet-8 and ~0.1 for ResNet-32 (forward+backward, one process; the wasm backend trains ResNet-32 ~200x faster)';
 
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
