@@ -1,4 +1,5 @@
 /** Assembles one study's report directory: report.md, results.json and the figures (SVG + PNG). */
+import { pluginSection } from '../plugins.ts';
 import { join } from 'node:path';
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper } from '../hyper.ts';
@@ -118,6 +119,7 @@ export async function writeStudyReport(
       'Every number and every sentence below is computed from results.json; regenerate rather than edit.',
     '',
     methodSection(cells),
+    pluginSection(cells),
     rendering.markdown,
     ...(figureLines.length ? ['## Figures', '', ...figureLines] : []),
   ].join('\n');

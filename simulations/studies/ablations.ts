@@ -9,7 +9,7 @@ import type { OptimizerSpec } from '../optimizers/optimizer.ts';
 import { percent, rate, table } from '../../src/report/format.ts';
 import { specFor } from '../roster.ts';
 import { detailTable, exactLandingSentences, problemLabel, rateChart, rows, tally, tallySentence, type Row } from './common.ts';
-import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 const PROBLEMS: readonly Problem[] = [
   { objective: 'rastrigin', dims: 2 },
@@ -38,7 +38,7 @@ export const ablations: Study = {
   cells(options: StudyOptions): CellConfig[] {
     const scale = scaleOf(this, options);
     const builder = new CellBuilder('ablations', options, scale);
-    const problems = PROBLEMS.filter((p) => !options.objectives || options.objectives.includes(p.objective));
+    const problems = problemsOf(PROBLEMS, options);
     for (const problem of problems) {
       const hyper = problemHyper(problem);
       for (const base of selected(BASES, options.optimizers)) {

@@ -6,7 +6,7 @@
  * Exit codes: 0 clean (warnings allowed), 1 error-level violations, 2 unusable input (no or invalid
  * header, no records, or any malformed line: the rest is still checked and reported).
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { makeGrid, QuantizerParamError, QuantizerRangeError } from '../core/quantizer.ts';
 import { boundedIndex } from '../core/schedule.ts';
 import { splitLines, streamLines, type Line, type LineNotice } from './lines.ts';
@@ -237,6 +237,8 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new TraceFileError(`${path} is not a file`);
+    // stat succeeds on a file without read permission: open it, so that is a TraceFileError too.
+    await (await open(path, 'r')).close();
   } catch (error) {
     if (error instanceof TraceFileError) throw error;
     throw new TraceFileError(`cannot read trace ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

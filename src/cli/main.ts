@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { fail, UsageError } from './errors.ts';
+import { exitQuietlyOnClosedStdout, fail, UsageError } from './errors.ts';
 import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
 import * as check from './commands/check.ts';
@@ -56,4 +56,11 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2));
+// Tests import this module to run commands in-process (test/cli/in-process.ts) and set this.
+if (!process.env.QLE_CLI_IN_PROCESS) {
+  exitQuietlyOnClosedStdout();
+  // Whatever escapes a command (an error in a stream or worker callback) still ends in one line.
+  process.on('uncaughtException', (error) => fail(error));
+  process.on('unhandledRejection', (error) => fail(error));
+  main(process.argv.slice(2));
+}

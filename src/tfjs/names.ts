@@ -2,7 +2,7 @@
  * The names and defaults of the CIFAR-10 experiment, free of any tfjs import, so the CLI can parse
  * and validate options without loading TensorFlow.js (models.ts and optimizers.ts re-export them).
  */
-import { resolve } from 'node:path';
+import { cacheDir } from '../io/cache-dir.ts';
 import { READINGS, type Reading } from '../core/reading.ts';
 import { REFERENCE_SCHEDULE, type AlgorithmSwitches, type KappaChoice, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
 
@@ -41,7 +41,7 @@ export function backendChoice(explicit?: BackendChoice, fromEnv: string | undefi
 /** SPEC §8: mini-batch 128. */
 export const DEFAULT_BATCH = 128;
 
-export const DEFAULT_RUNS_DIR = resolve('.cache/cifar10-runs');
+export const DEFAULT_RUNS_DIR = cacheDir('cifar10-runs');
 
 /** How QSGD / QtADAM quantize (SPEC §6, §7). */
 export interface QuantizationConfig {

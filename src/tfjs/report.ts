@@ -6,13 +6,14 @@
  */
 import { describeReading } from '../core/reading.ts';
 import { normalizeQuantization } from './names.ts';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanVariance } from '../core/stats.ts';
 import { annealingMargin, withKappa } from '../core/schedule.ts';
 import { renderFigure } from '../report/figures.ts';
 import { table } from '../report/format.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { makeDirectory } from '../io/paths.ts';
 import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
 import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
 import type { OptimizerName } from './optimizers.ts';
@@ -252,7 +253,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   const paper = loadPaperTable1();
   const summaries = summarizeCells(manifest, cells);
   const dir = join(reportParent, run);
-  mkdirSync(join(dir, 'logs'), { recursive: true });
+  makeDirectory(join(dir, 'logs'));
   const source = runDirectory(runsDir, run);
   for (const c of cells) {
     const name = `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`;

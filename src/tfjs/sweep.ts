@@ -75,6 +75,14 @@ export function cellName(optimizer: OptimizerName, lr: number, seed: number): st
   return `${optimizer}_lr${lrLabel(lr).replace('^', '')}_seed${seed}`;
 }
 
+/** A run name already used with other settings: the user chooses another name (exit 2 in the CLI). */
+export class RunConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunConflictError';
+  }
+}
+
 export function runDirectory(runsDir: string, run: string): string {
   return join(runsDir, run);
 }
@@ -218,7 +226,7 @@ export async function runSweep(
     const saved = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
     const { backend: _b, backends: _bs, createdAt: _c, processes, ...savedPlan } = saved;
     if (JSON.stringify(savedPlan) !== JSON.stringify(plan)) {
-      throw new Error(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
+      throw new RunConflictError(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
     }
     if (shard.count > (processes ?? 1)) writeFileAtomic(manifestPath, JSON.stringify({ ...saved, processes: shard.count } satisfies Manifest, null, 2) + '\n');
   } else {
