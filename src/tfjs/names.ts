@@ -12,6 +12,32 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 export const OPTIMIZER_NAMES = ['qsgd', 'qtadam', 'sgd', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
+/**
+ * Which TensorFlow.js backend trains: `auto` takes the first that loads of tensorflow
+ * (@tensorflow/tfjs-node, optional), wasm (@tensorflow/tfjs-backend-wasm with qle's training
+ * kernels) and cpu (pure JS, slow for convolutions).
+ */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** The environment variable that picks the backend when --backend is not given. */
+export const BACKEND_ENV = 'QLE_TFJS_BACKEND';
+
+/** A backend that cannot be used as asked (bad QLE_TFJS_BACKEND, forced backend missing): one line for the user. */
+export class BackendChoiceError extends Error {
+  override name = 'BackendChoiceError';
+}
+
+/** The backend asked for: the explicit choice, else QLE_TFJS_BACKEND, else auto. */
+export function backendChoice(explicit?: BackendChoice, fromEnv: string | undefined = process.env[BACKEND_ENV]): BackendChoice {
+  if (explicit) return explicit;
+  if (fromEnv === undefined || fromEnv === '') return 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(fromEnv)) {
+    throw new BackendChoiceError(`${BACKEND_ENV} must be one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(fromEnv)}`);
+  }
+  return fromEnv as BackendChoice;
+}
+
 /** SPEC §8: mini-batch 128. */
 export const DEFAULT_BATCH = 128;
 

@@ -154,6 +154,7 @@ describe('argv fuzz: exit 0/1/2, at most one stderr line, no trace, nothing writ
       '--test-subset': junk, '--shuffle': null, '--run': junk, '--runs-dir': paths, '--data-dir': paths, '--report-dir': paths,
       '--time-unit': fc.oneof(fc.constantFrom('epoch', 'step'), junk), '--kappa': junk, '--mode': junk, '--p0': junk, '--pmax': junk,
       '--no-bound': null, '--per-tensor': null, '--adam-eps': junk, '--reuse': junk, '--shard': fc.oneof(fc.constantFrom('1/2', '3/2', '0/1'), junk), '--no-report': null,
+      '--backend': fc.oneof(fc.constantFrom('auto', 'wasm', 'cpu'), junk),
     };
     mixed(await fuzz(argv(options, 6).map((rest) => ({ args: ['cifar10', '--optimizer', 'qsgd', '--lr', '2^-6', ...rest, '--dry-run'] })), 60));
   });

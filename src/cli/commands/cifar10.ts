@@ -12,7 +12,10 @@ import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
 import { checkOutputDirectory, checkOutputFile, parseList } from '../paths.ts';
 import { cacheDir } from '../../io/cache-dir.ts';
 import { existsSync } from 'node:fs';
-import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, MODEL_NAMES, OPTIMIZER_NAMES, type ModelName, type OptimizerName } from '../../tfjs/names.ts';
+import {
+  BACKEND_CHOICES, BACKEND_ENV, BackendChoiceError, backendChoice, DEFAULT_BATCH, DEFAULT_QUANTIZATION, MODEL_NAMES, OPTIMIZER_NAMES,
+  type BackendChoice, type ModelName, type OptimizerName,
+} from '../../tfjs/names.ts';
 import type { Shard, SweepPlan } from '../../tfjs/sweep.ts';
 import { Cifar10DataError, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
 import { missingTfjsPackages } from '../../tfjs/available.ts';
@@ -52,6 +55,7 @@ interface Cifar10Options {
   reportDir: string;
   reuse?: string;
   shard?: Shard;
+  backend?: BackendChoice;
   dryRun?: boolean;
   trace?: string;
 }
@@ -63,6 +67,15 @@ export function parseShard(raw: string): Shard {
   const count = match ? Number(match[2]) : NaN;
   if (!(index >= 1 && count >= 1 && index <= count)) throw new UsageError(`--shard must be K/N with 1 <= K <= N (e.g. 1/2), got ${JSON.stringify(raw)}`);
   return { index, count };
+}
+
+/** Run f; a BackendChoiceError becomes a usage error (one line, exit 2). */
+function userFacing<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    throw error instanceof BackendChoiceError ? new UsageError(error.message) : error;
+  }
 }
 
 export function planFrom(options: Cifar10Options): SweepPlan {
@@ -154,12 +167,14 @@ export function register(program: Command): void {
     .option('--adam-eps <E>', 'ADAM ε (paper 1e-8, reference 1e-6)', parseNumber('adam-eps', positive), ADAM_DEFAULTS.eps)
     .option('--reuse <RUN>', 'copy finished runs with an identical configuration (e.g. the SGD/ADAM baselines) from run RUN instead of retraining them')
     .option('--shard <K/N>', 'train only the K-th of N interleaved parts of the grid (run N processes with the same options to use N cores; rerun without --shard to render the whole report)', parseShard)
+    .option('--backend <B>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: tensorflow = @tensorflow/tfjs-node if installed, else wasm, else cpu; default ${BACKEND_ENV} or auto)`, parseChoice('backend', BACKEND_CHOICES))
     .option('--no-report', 'do not render the report after training')
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
     .option('--trace <FILE>', 'write a qle trace (format 2, sampled vectors) of every step of the run to FILE, for qle check: one quantized optimizer, one λ, one seed, a fresh run')
     .option('--dry-run', 'check the options and print the grid, then stop (nothing is loaded, trained or written)')
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
+      const choice = userFacing(() => backendChoice(options.backend));
       checkFolders(options);
       if (options.trace !== undefined) {
         const cells = plan.optimizers.length * plan.lrs.length * plan.seeds.length;
@@ -182,7 +197,9 @@ export function register(program: Command): void {
       const shard = options.shard ?? WHOLE_GRID;
       const cells = gridCells(plan, shard);
       const { readLog } = await import('../../tfjs/train.ts');
-      const { backend } = await loadTf();
+      const { backend } = await loadTf({ backend: choice }).catch((error: unknown) => {
+        throw error instanceof BackendChoiceError ? new UsageError(error.message) : error;
+      });
       const totalSteps = cells.length * plan.epochs * stepsPerEpoch(plan);
       const tty = Boolean(process.stderr.isTTY);
       const bar = new cliProgress.SingleBar(
