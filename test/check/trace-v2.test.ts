@@ -73,7 +73,7 @@ describe('the declared reading is what B.2a is judged against', () => {
     expect(result.violations.some((v) => v.rule === 'p-monotone' || v.rule === 'b2a-missed')).toBe(true);
   });
 
-  it('the tensor run passes when declared "tensor" and a raise names its tensor when declared "per-tensor"', () => {
+  it('a tensor-granularity run declared "per-tensor" is caught, and the violation names tensor and step', () => {
     const result = checkText(joinLines(declare(lines({ reading: READINGS.tensor }), { granularity: 'per-tensor' })));
     expect(result.exitCode).toBe(1);
     const v = result.violations.find((x) => x.severity === 'error')!;
