@@ -42,6 +42,12 @@ export const update: RuleDefinition = {
       const { w, hq } = record;
       const before = alignedBefore(record, previous);
       if (!w || !hq || !before) return NOT_APPLICABLE;
+      if (precision === 'float64') {
+        // Fast path: every component the exact double sum; anything else takes the loop below.
+        let exact = true;
+        for (let i = 0; i < w.length && exact; i++) exact = w[i] === before[i] + hq[i];
+        if (exact) return undefined;
+      }
       let wrong = 0;
       let first = -1;
       let firstExpected = 0;
