@@ -245,8 +245,11 @@ export async function runSweep(
     hooks.onCellStart?.(name, index, cells.length);
     const config = configFor(plan, optimizer, lr, seed);
     const reportParent = hooks.reportParent ?? DEFAULT_REPORT_PARENT;
-    if (plan.reuseFrom && !existsSync(join(dir, `${name}.ckpt.json`)) && reuse(runsDir, reportParent, plan.reuseFrom, dir, name, config)) {
-      for (const source of reusedBackends(runsDir, reportParent, plan.reuseFrom)) noteBackend(manifestPath, source);
+    // A finished run is taken from this run's own committed report first (a sweep resumed on a new
+    // machine, whose runs directory is empty), then from the --reuse run.
+    for (const from of [plan.run, plan.reuseFrom]) {
+      if (!from || existsSync(join(dir, `${name}.ckpt.json`)) || existsSync(reusedMarker(dir, name))) continue;
+      if (reuse(runsDir, reportParent, from, dir, name, config)) for (const source of reusedBackends(runsDir, reportParent, from)) noteBackend(manifestPath, source);
     }
     // A run reused from a committed report has its finished log and no checkpoint: nothing to train.
     const logged = readLog(join(dir, `${name}.jsonl`));
