@@ -117,3 +117,47 @@ export function histogram(samples: ArrayLike<number>, edges: Float64Array): Floa
 export function uniformEdges(lo: number, hi: number, cells: number): Float64Array {
   return Float64Array.from({ length: cells + 1 }, (_, i) => lo + ((hi - lo) * i) / cells);
 }
+
+/**
+ * ∫_a^b exp(−(f(w) − shift)/T) dw by the composite Simpson rule on n (even) subintervals. The
+ * shift (a value near min f) keeps the exponentials in range at low T.
+ */
+function boltzmannIntegral(f: (w: number) => number, temperature: number, a: number, b: number, shift: number, n: number): number {
+  if (!(b > a)) return 0;
+  const h = (b - a) / n;
+  let sum = 0;
+  for (let i = 0; i <= n; i++) {
+    const weight = i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2;
+    sum += weight * Math.exp(-(f(a + i * h) - shift) / temperature);
+  }
+  return (sum * h) / 3;
+}
+
+/**
+ * The Gibbs probability π_T(A) = ∫_A e^{−f/T} / ∫ e^{−f/T} of each interval A in `regions`, on a
+ * 1-D support [lo, hi] that holds all but a negligible part of the mass (SPEC §4–§5): the
+ * stationary law a method at fixed temperature T would reach, the reference for basin occupancy
+ * and within-δ rates at a horizon's temperature. Numerical integration: composite Simpson with
+ * `cells` subintervals over the support and proportionally many over each region.
+ */
+export function gibbsMass(
+  f: (w: number) => number,
+  temperature: number,
+  regions: readonly (readonly [number, number])[],
+  support: readonly [number, number],
+  cells = 20_000,
+): number[] {
+  if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`gibbsMass: temperature must be a positive number, got ${temperature}`);
+  const [lo, hi] = support;
+  if (!(hi > lo)) throw new RangeError(`gibbsMass: support must be an interval lo < hi, got [${lo}, ${hi}]`);
+  const n = 2 * Math.ceil(cells / 2);
+  let shift = Infinity;
+  for (let i = 0; i <= n; i++) shift = Math.min(shift, f(lo + ((hi - lo) * i) / n));
+  const total = boltzmannIntegral(f, temperature, lo, hi, shift, n);
+  return regions.map(([a, b]) => {
+    const from = Math.max(a, lo);
+    const to = Math.min(b, hi);
+    const share = 2 * Math.ceil((n * Math.max(0, to - from)) / (2 * (hi - lo)));
+    return to > from ? boltzmannIntegral(f, temperature, from, to, shift, Math.max(2, share)) / total : 0;
+  });
+}
