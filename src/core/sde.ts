@@ -118,17 +118,20 @@ export function uniformEdges(lo: number, hi: number, cells: number): Float64Arra
   return Float64Array.from({ length: cells + 1 }, (_, i) => lo + ((hi - lo) * i) / cells);
 }
 
-/**
- * ∫_a^b exp(−(f(w) − shift)/T) dw by the composite Simpson rule on n (even) subintervals. The
- * shift (a value near min f) keeps the exponentials in range at low T.
- */
-function boltzmannIntegral(f: (w: number) => number, temperature: number, a: number, b: number, shift: number, n: number): number {
-  if (!(b > a)) return 0;
+/** f at the n + 1 nodes of [a, b] (n even): the composite Simpson rule's points. */
+function simpsonNodes(f: (w: number) => number, a: number, b: number, n: number): { h: number; values: Float64Array } {
   const h = (b - a) / n;
+  return { h, values: Float64Array.from({ length: n + 1 }, (_, i) => f(a + i * h)) };
+}
+
+/** ∫ exp(−(f − shift)/T) over the nodes by the composite Simpson rule. */
+function simpsonBoltzmann(nodes: { h: number; values: Float64Array }, temperature: number, shift: number): number {
+  const { h, values } = nodes;
+  const n = values.length - 1;
   let sum = 0;
   for (let i = 0; i <= n; i++) {
     const weight = i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2;
-    sum += weight * Math.exp(-(f(a + i * h) - shift) / temperature);
+    sum += weight * Math.exp(-(values[i] - shift) / temperature);
   }
   return (sum * h) / 3;
 }
@@ -138,7 +141,10 @@ function boltzmannIntegral(f: (w: number) => number, temperature: number, a: num
  * 1-D support [lo, hi] that holds all but a negligible part of the mass (SPEC §4–§5): the
  * stationary law a method at fixed temperature T would reach, the reference for basin occupancy
  * and within-δ rates at a horizon's temperature. Numerical integration: composite Simpson with
- * `cells` subintervals over the support and proportionally many over each region.
+ * `cells` subintervals over the support and proportionally many over each region; the exponent is
+ * shifted by the smallest f met at any node, so nothing overflows. T must be resolvable by the
+ * cells (the Gibbs width √(T/f'') several cells wide); as T → 0 use the limit (all mass at the
+ * global minimisers) instead.
  */
 export function gibbsMass(
   f: (w: number) => number,
@@ -151,13 +157,16 @@ export function gibbsMass(
   const [lo, hi] = support;
   if (!(hi > lo)) throw new RangeError(`gibbsMass: support must be an interval lo < hi, got [${lo}, ${hi}]`);
   const n = 2 * Math.ceil(cells / 2);
-  let shift = Infinity;
-  for (let i = 0; i <= n; i++) shift = Math.min(shift, f(lo + ((hi - lo) * i) / n));
-  const total = boltzmannIntegral(f, temperature, lo, hi, shift, n);
-  return regions.map(([a, b]) => {
+  const whole = simpsonNodes(f, lo, hi, n);
+  const parts = regions.map(([a, b]) => {
     const from = Math.max(a, lo);
     const to = Math.min(b, hi);
-    const share = 2 * Math.ceil((n * Math.max(0, to - from)) / (2 * (hi - lo)));
-    return to > from ? boltzmannIntegral(f, temperature, from, to, shift, Math.max(2, share)) / total : 0;
+    if (!(to > from)) return null;
+    const share = Math.max(2, 2 * Math.ceil((n * (to - from)) / (2 * (hi - lo))));
+    return simpsonNodes(f, from, to, share);
   });
+  let shift = Infinity;
+  for (const nodes of [whole, ...parts]) if (nodes) for (const v of nodes.values) shift = Math.min(shift, v);
+  const total = simpsonBoltzmann(whole, temperature, shift);
+  return parts.map((nodes) => (nodes ? simpsonBoltzmann(nodes, temperature, shift) / total : 0));
 }
