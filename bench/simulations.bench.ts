@@ -9,8 +9,9 @@
  *   npm run bench:sim            (QLE_BENCH_SCALE=0.25 for a quick look)
  */
 import { createObjective } from '../src/core/objectives/index.ts';
-import { makeStepScratch, quantizedPopulationStep, SgdDirection } from '../src/core/learning.ts';
-import { kappaFor, REFERENCE_SCHEDULE, Scheduler } from '../src/core/schedule.ts';
+import { Learner, vectorLayout } from '../src/core/learner.ts';
+import { READINGS } from '../src/core/reading.ts';
+import { kappaFor, REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
 import { problemHyper } from '../simulations/hyper.ts';
 import { createOptimizer } from '../simulations/optimizers/index.ts';
 import { Population, studySeeds } from '../simulations/population.ts';
@@ -86,25 +87,27 @@ console.log(`full runner runCell (setup of ${runs0} seeded generators, metrics, 
 {
   const objective = createObjective('rastrigin', 2);
   const population = new Population(objective, runs0, studySeeds(SEED, 0, 0));
-  const scheduler = new Scheduler({ ...REFERENCE_SCHEDULE, kappa: kappaFor('langevin', hyper.lambda), C: hyper.c }, { avoidVanishing: true, bound: true }, 'step', runs0);
-  const scratch = makeStepScratch(runs0 * 2);
-  const h = new Float64Array(runs0 * 2);
-  const direction = new SgdDirection();
+  const schedule = { ...REFERENCE_SCHEDULE, kappa: kappaFor('langevin', hyper.lambda), C: hyper.c };
+  const learner = new Learner({
+    direction: 'sgd',
+    learningRate: hyper.lambda,
+    quantization: { reading: READINGS.paper, schedule, b2a: true, b2b: true, clock: 'step', weightsOnGrid: true },
+    tensors: vectorLayout(2),
+    runs: runs0,
+  });
   let gradient = 0;
   let step = 0;
   for (let t = 0; t < steps0; t++) {
     const a = performance.now();
     const g = population.gradient(hyper.lambda);
-    direction.compute(g, h);
     const b = performance.now();
-    quantizedPopulationStep(population.w, h, runs0, 2, hyper.lambda, 'round', scheduler, scratch);
-    scheduler.afterStep();
+    learner.step(population.w, g);
     step += performance.now() - b;
     gradient += b - a;
   }
   const total = gradient + step;
   console.log(
-    `split: gradient + guard ${((100 * gradient) / total).toFixed(0)}%, core quantizedPopulationStep + tick ${((100 * step) / total).toFixed(0)}% ` +
+    `split: gradient + guard ${((100 * gradient) / total).toFixed(0)}%, core Learner.step (quantize, B.2a, tick) ${((100 * step) / total).toFixed(0)}% ` +
       `(${rate(runs0 * steps0, step / 1000)} for the core step alone)`,
   );
 }

@@ -1,44 +1,85 @@
 /**
  * SPEC §3 (eqs. 3–5) and §7: the quantized learning equation w ← w + Q_p(−λ·h), through the
- * core's one implementation (quantizedStep) with a Scheduler. Iterates stay on G_{p(t)}; for steps
+ * core's one implementation (the Learner). Iterates stay on G_{p(t)}; for steps
  * given in advance they stay within the accumulated half cells of the unquantized iterates; with p
  * fixed and exact gradients they stop in a dead zone around a minimum (the vanishing effect); the
  * ADAM direction matches its closed form for the first three steps.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ADAM_DEFAULTS,
-  ADAM_REFERENCE,
-  AdamDirection,
-  makeStepScratch,
-  plainStep,
-  quantizedStep,
-  snapToGrid,
-  type AdamHyper,
-  type Direction,
-  type StepScratch,
-} from '../src/core/learning.ts';
-import { makeGrid, quantizeInto, type QuantMode } from '../src/core/quantizer.ts';
-import { REFERENCE_SCHEDULE, Scheduler, type ScheduleParams } from '../src/core/schedule.ts';
+import { fixedQuantization, Learner, vectorLayout, type QuantizationConfig } from '../src/core/learner.ts';
+import { ADAM_DEFAULTS, ADAM_REFERENCE, AdamDirection, plainStep, type AdamHyper, type Direction } from '../src/core/learning.ts';
+import { makeGrid, quantizeInto, type Grid, type QuantMode } from '../src/core/quantizer.ts';
+import { READINGS } from '../src/core/reading.ts';
+import { REFERENCE_SCHEDULE, type AlgorithmSwitches, type ScheduleParams } from '../src/core/schedule.ts';
 import { findCounterexample, holds, RUNS } from './config.ts';
 import { abs, add, exact, exactCell, gridIntegerOf, gridPoint, HALF, le, modeArb, mul, ratToString, sub, ZERO } from './oracle.ts';
 
-/** One step of eq. 5 on w[0 … dims) with index 0 of the scheduler. */
-type StepImpl = (w: Float64Array, h: Float64Array, dims: number, lambda: number, mode: QuantMode, s: Scheduler, scratch: StepScratch) => void;
+/** A learner under test: eq. 5 on one vector of `dims` weights. */
+interface Stepper {
+  /** Puts w_0 on G_{p_0}. */
+  prepare(w: Float64Array): void;
+  /** One step with direction h; returns the index the step was quantized with. */
+  step(w: Float64Array, h: Float64Array): number;
+  /** The grid of the index the next step starts from. */
+  grid(): Grid;
+  index(): number;
+}
+type StepImpl = (c: { params: ScheduleParams; switches: AlgorithmSwitches; mode: QuantMode; lambda: number }, dims: number) => Stepper;
 
-const coreStep: StepImpl = (w, h, dims, lambda, mode, s, scratch) => quantizedStep(w, h, 0, dims, lambda, mode, s, 0, scratch);
+function coreLearner(c: Parameters<StepImpl>[0], dims: number): Learner {
+  const quantization: QuantizationConfig = {
+    reading: { ...READINGS.paper, mode: c.mode },
+    schedule: c.params,
+    b2a: c.switches.avoidVanishing,
+    b2b: c.switches.bound,
+    clock: 'step',
+    weightsOnGrid: true,
+  };
+  return new Learner({ direction: 'sgd', learningRate: c.lambda, quantization, tensors: vectorLayout(dims) });
+}
 
-/** Broken: the plain equation (3), no quantization at all. */
-const unquantizedStep: StepImpl = (w, h, dims, lambda) => plainStep(w, h, 0, dims, lambda);
+const coreStep: StepImpl = (c, dims) => {
+  const learner = coreLearner(c, dims);
+  const scheduler = learner.scheduler!;
+  return { prepare: (w) => learner.prepare(w), step: (w, h) => learner.step(w, h).tensorIndex[0], grid: () => scheduler.grid(0), index: () => scheduler.index(0) };
+};
+
+/** Broken: the plain equation (3), no quantization at all (the core learner only keeps the index). */
+const unquantizedStep: StepImpl = (c, dims) => {
+  const learner = coreLearner(c, dims);
+  const scheduler = learner.scheduler!;
+  const scratch = new Float64Array(dims);
+  return {
+    prepare: (w) => learner.prepare(w),
+    step: (w, h) => {
+      const used = learner.step(scratch, h).tensorIndex[0];
+      plainStep(w, h, 0, dims, c.lambda);
+      return used;
+    },
+    grid: () => scheduler.grid(0),
+    index: () => scheduler.index(0),
+  };
+};
 
 /** Broken: quantizes the step on the next coarser grid G_{p−1} (errors up to b/(2Q_p)). */
-const coarseStep: StepImpl = (w, h, dims, lambda, mode, s, scratch) => {
-  const { eta, base } = s.params;
-  const coarse = makeGrid(eta, base, s.p[0] - 1);
-  for (let i = 0; i < dims; i++) scratch.step[i] = -lambda * h[i];
-  quantizeInto(scratch.step, 0, scratch.quantizedStep, 0, dims, coarse, mode);
-  for (let i = 0; i < dims; i++) w[i] += scratch.quantizedStep[i];
+const coarseStep: StepImpl = (c, dims) => {
+  const learner = coreLearner(c, dims);
+  const scheduler = learner.scheduler!;
+  const shadow = new Float64Array(dims);
+  const dq = new Float64Array(dims);
+  return {
+    prepare: (w) => learner.prepare(w),
+    step: (w, h) => {
+      const used = learner.step(shadow, h).tensorIndex[0];
+      const coarse = makeGrid(c.params.eta, c.params.base, used - 1);
+      quantizeInto(learner.unquantizedStep, 0, dq, 0, dims, coarse, c.mode);
+      for (let i = 0; i < dims; i++) w[i] += dq[i];
+      return used;
+    },
+    grid: () => scheduler.grid(0),
+    index: () => scheduler.index(0),
+  };
 };
 
 /** Schedules small enough that Q_pMax ≤ 2^30 and every iterate stays far inside the exact range. */
@@ -74,20 +115,17 @@ const learningCase = fc.record({
 });
 type LearningCase = typeof learningCase extends fc.Arbitrary<infer T> ? T : never;
 
-/** Run eq. 5 over the given directions; observe(w, scheduler, pUsed) after every step. */
-function run(impl: StepImpl, c: LearningCase, observe: (w: Float64Array, s: Scheduler, pUsed: number) => void): void {
+/** Run eq. 5 over the given directions; observe(w, learner, pUsed) after every step. */
+function run(impl: StepImpl, c: LearningCase, observe: (w: Float64Array, s: Stepper, pUsed: number) => void): void {
   const dims = c.w0.length;
-  const scheduler = new Scheduler(c.params, c.switches);
+  const stepper = impl(c, dims);
   const w = Float64Array.from(c.w0);
-  snapToGrid(w, 0, dims, scheduler, 0);
+  stepper.prepare(w);
   const h = new Float64Array(dims);
-  const scratch = makeStepScratch(dims);
   for (const step of c.steps) {
     h.set(step.slice(0, dims));
-    impl(w, h, dims, c.lambda, c.mode, scheduler, scratch);
-    const pUsed = scheduler.p[0];
-    scheduler.afterStep();
-    observe(w, scheduler, pUsed);
+    const pUsed = stepper.step(w, h);
+    observe(w, stepper, pUsed);
   }
 }
 
@@ -95,9 +133,9 @@ function run(impl: StepImpl, c: LearningCase, observe: (w: Float64Array, s: Sche
 function onGridProperty(impl: StepImpl) {
   return fc.property(learningCase, (c) => {
     run(impl, c, (w, s) => {
-      const grid = s.grid(0);
+      const grid = s.grid();
       for (const value of w) {
-        if (gridIntegerOf(value, grid) === null) throw new Error(`w = ${value} is not on G_${s.p[0]} (Q = ${grid.Q})`);
+        if (gridIntegerOf(value, grid) === null) throw new Error(`w = ${value} is not on G_${s.index()} (Q = ${grid.Q})`);
       }
     });
   });
@@ -113,14 +151,14 @@ function deviationProperty(impl: StepImpl) {
     let unquantized: ReturnType<typeof exact>[] | null = null;
     let budget = ZERO;
     let t = 0;
-    const start = new Scheduler(c.params, c.switches);
+    const start = coreStep(c, dims);
     const w0 = Float64Array.from(c.w0);
-    snapToGrid(w0, 0, dims, start, 0);
-    unquantized = Array.from(w0, (v) => gridPoint(gridIntegerOf(v, start.grid(0))!, start.grid(0)));
+    start.prepare(w0);
+    unquantized = Array.from(w0, (v) => gridPoint(gridIntegerOf(v, start.grid())!, start.grid()));
     run(impl, c, (w, s, pUsed) => {
       const usedGrid = makeGrid(c.params.eta, c.params.base, pUsed);
       budget = add(budget, c.mode === 'round' ? mul(exactCell(usedGrid), HALF) : exactCell(usedGrid));
-      const grid = s.grid(0);
+      const grid = s.grid();
       for (let i = 0; i < dims; i++) {
         unquantized![i] = add(unquantized![i], exact(-c.lambda * c.steps[t][i]));
         const k = gridIntegerOf(w[i], grid);
@@ -175,10 +213,9 @@ describe('§3 regression: B.2a across binary and non-binary grids of one schedul
     [0, 1, 1, -0.4],
     [-1, 0, 1.2, -1],
   ])('§3 p_0 = %i → p = %i by B.2a, λ = 0.5, h = %f: the step is applied once, w = %f', (p0, pMax, gradient, expected) => {
-    const scheduler = new Scheduler(params(p0, pMax), { avoidVanishing: true, bound: false });
+    const stepper = coreStep({ params: params(p0, pMax), switches: { avoidVanishing: true, bound: false }, mode: 'round', lambda: 0.5 }, 1);
     const w = new Float64Array(1);
-    quantizedStep(w, Float64Array.of(gradient), 0, 1, 0.5, 'round', scheduler, 0, makeStepScratch(1));
-    expect(scheduler.p[0]).toBe(pMax);
+    expect(stepper.step(w, Float64Array.of(gradient))).toBe(pMax);
     expect(w[0]).toBe(expected);
   });
 });
@@ -192,23 +229,23 @@ describe('§3 conventional quantization stops in a dead zone (vanishing)', () =>
         const lambda = 2 ** -c.lambdaPower;
         const a = c.rate / lambda;
         const slope = (w: number) => a * (w - c.minimiser);
-        const scheduler = Scheduler.fixed(c.grid.eta, c.grid.base, c.grid.p);
+        const family = { ...REFERENCE_SCHEDULE, eta: c.grid.eta, base: c.grid.base };
+        const learner = new Learner({ direction: 'sgd', learningRate: lambda, quantization: fixedQuantization(c.grid.p, family, READINGS.paper, true), tensors: vectorLayout(1) });
         const w = Float64Array.of(c.minimiser + c.offset);
-        snapToGrid(w, 0, 1, scheduler, 0);
+        learner.prepare(w);
         const h = new Float64Array(1);
-        const scratch = makeStepScratch(1);
         let steps = 0;
+        let vanished = 0;
         do {
           h[0] = slope(w[0]);
-          quantizedStep(w, h, 0, 1, lambda, 'round', scheduler, 0, scratch);
-          scheduler.afterStep();
+          vanished = learner.step(w, h).vanished[0];
           steps += 1;
-        } while (scheduler.vanished[0] === 0 && steps < 100_000);
-        if (scheduler.vanished[0] !== 1) throw new Error(`no dead zone after ${steps} steps`);
-        expect(scheduler.p[0]).toBe(c.grid.p);
+        } while (vanished === 0 && steps < 100_000);
+        if (vanished !== 1) throw new Error(`no dead zone after ${steps} steps`);
+        expect(learner.scheduler!.index(0)).toBe(c.grid.p);
         const d = exact(-lambda * slope(w[0]));
         const half = mul(exactCell(grid), HALF);
-        return w[0] !== c.minimiser && le(sub(ZERO, half), d) && !le(half, d) && w[0] === (quantizedStep(w, h, 0, 1, lambda, 'round', scheduler, 0, scratch), w[0]);
+        return w[0] !== c.minimiser && le(sub(ZERO, half), d) && !le(half, d) && w[0] === (learner.step(w, h), w[0]);
       }),
       RUNS,
     );

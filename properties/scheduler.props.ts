@@ -1,11 +1,12 @@
 /**
  * Generators, a driver and deliberately broken variants for the scheduler properties (SPEC §5–§7).
- * The driver runs Algorithm 1 with the core's quantizedStep and a Scheduler (or a broken subclass),
+ * The driver runs Algorithm 1 with the core Learner over a Scheduler (or a broken subclass),
  * recording the index before the step, after B.2a, and after B.2b.
  */
 import fc from 'fast-check';
-import { makeStepScratch, quantizedStep } from '../src/core/learning.ts';
+import { Learner, vectorLayout } from '../src/core/learner.ts';
 import { makeGrid, type Grid, type QuantMode } from '../src/core/quantizer.ts';
+import { READINGS, type CapRule } from '../src/core/reading.ts';
 import { boundTarget, infimumIndex, Scheduler, type AlgorithmSwitches, type ScheduleParams } from '../src/core/schedule.ts';
 
 /** log2 Q_pMax stays ≤ 40 and steps stay ≤ 2^10, so Q·d < 2^50: inside the quantizer's range. */
@@ -55,8 +56,16 @@ export interface StepRecord {
   readonly after: number;
 }
 
-export type SchedulerFactory = (params: ScheduleParams, switches: AlgorithmSwitches) => Scheduler;
-export const coreScheduler: SchedulerFactory = (params, switches) => new Scheduler(params, switches);
+export type SchedulerFactory = (params: ScheduleParams, switches: AlgorithmSwitches, cap?: CapRule) => ProbeScheduler;
+
+/** The core Scheduler, plus a way for the drivers below to jump the clock (the core has none on purpose). */
+export class ProbeScheduler extends Scheduler {
+  jumpTo(t: number): void {
+    this.time = t;
+  }
+}
+
+export const coreScheduler: SchedulerFactory = (params, switches, cap = 'strict') => new ProbeScheduler(params, switches, 'step', 1, cap);
 
 /** Run Algorithm 1 (SPEC §7) on the given steps (h with λ = 1, w from 0) and record the index. */
 export function runAlgorithm(
@@ -66,21 +75,25 @@ export function runAlgorithm(
   steps: readonly (readonly number[])[],
   mode: QuantMode = 'round',
 ): StepRecord[] {
-  const scheduler = factory(params, switches);
   const dims = Math.max(...steps.map((s) => s.length));
+  let scheduler!: ProbeScheduler;
+  const learner = new Learner({
+    direction: 'sgd',
+    learningRate: 1,
+    quantization: { reading: { ...READINGS.paper, mode }, schedule: params, b2a: switches.avoidVanishing, b2b: switches.bound, clock: 'step', weightsOnGrid: false },
+    tensors: vectorLayout(dims),
+    makeScheduler: (p, s, _clock, _count, cap) => (scheduler = factory(p, s, cap)),
+  });
   const w = new Float64Array(dims);
   const h = new Float64Array(dims);
-  const scratch = makeStepScratch(dims);
   const records: StepRecord[] = [];
   for (const step of steps) {
     h.fill(0);
     h.set(step);
     const t = scheduler.t;
-    const before = scheduler.p[0];
-    quantizedStep(w, h, 0, dims, 1, mode, scheduler, 0, scratch);
-    const used = scheduler.p[0];
-    scheduler.afterStep();
-    records.push({ t, before, used, after: scheduler.p[0] });
+    const before = scheduler.index(0);
+    const used = learner.step(w, h).tensorIndex[0];
+    records.push({ t, before, used, after: scheduler.index(0) });
   }
   return records;
 }
@@ -94,10 +107,10 @@ export function runSchedulerAlone(factory: SchedulerFactory, params: SchedulePar
   const scheduler = factory(params, { avoidVanishing: false, bound: true });
   const out: { t: number; before: number; after: number }[] = [];
   for (const t of times) {
-    const before = scheduler.p[0];
-    scheduler.t = t;
+    const before = scheduler.index(0);
+    scheduler.jumpTo(t);
     scheduler.tick();
-    out.push({ t, before, after: scheduler.p[0] });
+    out.push({ t, before, after: scheduler.index(0) });
   }
   return out;
 }
@@ -115,7 +128,7 @@ export const timesArb = fc
 // Broken schedulers: each overrides one rule of Algorithm 1.
 
 /** Grids built on demand, so a broken index outside [p_0, p_max] still quantizes. */
-abstract class OnDemandGridScheduler extends Scheduler {
+abstract class OnDemandGridScheduler extends ProbeScheduler {
   override grid(i = 0): Grid {
     return makeGrid(this.params.eta, this.params.base, this.p[i]);
   }
@@ -126,9 +139,12 @@ export class UncappedScheduler extends OnDemandGridScheduler {
   override mayRaise(i: number): boolean {
     return this.switches.avoidVanishing && this.p[i] < this.params.pMax + 20;
   }
+  override raise(i: number): void {
+    this.p[i] += 1;
+  }
   override tick(): void {
     if (this.switches.bound) this.p[0] = Math.max(this.p[0], Math.ceil(infimumIndex(this.t, this.params)));
-    this.t += 1;
+    this.time += 1;
   }
 }
 
@@ -136,7 +152,7 @@ export class UncappedScheduler extends OnDemandGridScheduler {
 export class ForgetfulScheduler extends OnDemandGridScheduler {
   override tick(): void {
     if (this.switches.bound) this.p[0] = boundTarget(this.t, this.params);
-    this.t += 1;
+    this.time += 1;
   }
 }
 
@@ -147,7 +163,7 @@ export class FloorBoundScheduler extends OnDemandGridScheduler {
       const target = Math.min(this.params.pMax, Math.floor(infimumIndex(this.t, this.params)));
       if (this.p[0] < target) this.p[0] = target;
     }
-    this.t += 1;
+    this.time += 1;
   }
 }
 

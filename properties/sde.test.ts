@@ -6,10 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeStepScratch, quantizedPopulationStep } from '../src/core/learning.ts';
+import { fixedQuantization, Learner, vectorLayout } from '../src/core/learner.ts';
+import { makeGrid } from '../src/core/quantizer.ts';
+import { READINGS } from '../src/core/reading.ts';
 import { createDoubleWell, type Objective } from '../src/core/objectives/index.ts';
 import { createRng, type Rng } from '../src/core/rng.ts';
-import { Scheduler } from '../src/core/schedule.ts';
+import { REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
 import { eulerMaruyamaStep, gibbsCellProbabilities, histogram, totalVariation, uniformEdges } from '../src/core/sde.ts';
 import { findCounterexample, holds, scaledRuns } from './config.ts';
 
@@ -109,19 +111,20 @@ const varianceCase = fc.record({
 
 function varianceProperty(predict: Prediction, noiseCells = varianceCase) {
   return fc.property(noiseCells, (c) => {
-    const scheduler = Scheduler.fixed(c.grid.eta, c.grid.base, c.grid.p, RUNS_Q);
-    const Q = scheduler.grid(0).Q;
+    const Q = makeGrid(c.grid.eta, c.grid.base, c.grid.p).Q;
     const lambda = 2 ** -c.lambdaPower;
+    const family = { ...REFERENCE_SCHEDULE, eta: c.grid.eta, base: c.grid.base };
+    // A population of RUNS_Q one-weight runs, conventional quantization at p (the same quantized step as every caller).
+    const learner = new Learner({ direction: 'sgd', learningRate: lambda, quantization: fixedQuantization(c.grid.p, family, READINGS.paper, true), tensors: vectorLayout(1), runs: RUNS_Q });
     const a = c.rate / lambda;
     const sigma = c.noiseCells / (lambda * Q);
     const rng = createRng(c.seed);
     const w = new Float64Array(RUNS_Q);
     const h = new Float64Array(RUNS_Q);
-    const scratch = makeStepScratch(RUNS_Q);
     const sumSquares = new Float64Array(RUNS_Q);
     for (let t = 0; t < STEPS_Q; t++) {
       for (let i = 0; i < RUNS_Q; i++) h[i] = a * w[i] + sigma * rng.normal();
-      quantizedPopulationStep(w, h, RUNS_Q, 1, lambda, 'round', scheduler, scratch);
+      learner.step(w, h);
       if (t >= BURN_Q) for (let i = 0; i < RUNS_Q; i++) sumSquares[i] += w[i] * w[i];
     }
     let mean = 0;

@@ -15,6 +15,7 @@
  *   the temperature c/ln(N + 2) the annealed methods reach at the end of the budget N.
  * - Simulated-annealing proposal σ = (upper − lower)/100.
  */
+import { gemanHwangTemperature, noiseForTemperature } from '../src/core/sde.ts';
 import { createObjective, quench } from '../src/core/objectives/index.ts';
 import { distanceToMinimiser, type Objective } from '../src/core/objectives/objective.ts';
 import { createRng, deriveSeed, fillUniform } from '../src/core/rng.ts';
@@ -165,12 +166,12 @@ export function problemHyper(problem: Problem): ProblemHyper {
   return hyper;
 }
 
-/** The temperature every annealed method reaches after `steps` evaluations on the one clock: c/ln(steps + 2). */
+/** The temperature every annealed method reaches after `steps` evaluations on the one clock: c/ln(steps + 2) (core sde.ts). */
 export function endTemperature(c: number, steps: number): number {
-  return c / Math.log(steps + 2);
+  return gemanHwangTemperature(c, 1)(steps);
 }
 
-/** σ of SGD's gradient noise: constant temperature λσ²/2 = T_end = c/ln(steps + 2). */
+/** σ of SGD's gradient noise: constant temperature λσ²/2 = T_end = c/ln(steps + 2) (core sde.ts). */
 export function sgdNoise(lambda: number, c: number, steps: number): number {
-  return Math.sqrt((2 * endTemperature(c, steps)) / lambda);
+  return noiseForTemperature(endTemperature(c, steps), lambda);
 }

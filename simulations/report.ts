@@ -3,13 +3,16 @@
  * (cache, workers, progress) and write reports/<study>/.
  */
 import { OBJECTIVES } from '../src/core/objectives/index.ts';
-import { UsageError } from '../src/cli/errors.ts';
 import { CellCache, codeVersion } from './cache.ts';
 import { executeCells, type Execution } from './execute.ts';
 import { writeStudyReport } from './report/render.ts';
 import { OPTIMIZER_NAMES } from './roster.ts';
 import { STUDIES, STUDY_NAMES } from './studies/index.ts';
 import { DEFAULT_DELTA, DEFAULT_EPSILON, DEFAULT_SEED, type StudyOptions } from './studies/study.ts';
+
+import { ReportRequestError } from './request-error.ts';
+
+export { ReportRequestError };
 
 export interface ReportRequest {
   readonly studies?: readonly string[];
@@ -41,21 +44,21 @@ export interface StudyRun {
 
 function known(kind: string, names: readonly string[] | undefined, all: readonly string[]): void {
   for (const name of names ?? []) {
-    if (!all.includes(name)) throw new UsageError(`unknown ${kind} ${JSON.stringify(name)}; known: ${all.join(', ')}`);
+    if (!all.includes(name)) throw new ReportRequestError(`unknown ${kind} ${JSON.stringify(name)}; known: ${all.join(', ')}`);
   }
 }
 
 function positiveInteger(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
-    throw new UsageError(`--${name} must be a positive integer, got ${value}`);
+    throw new ReportRequestError(`--${name} must be a positive integer, got ${value}`);
   }
 }
 
 function positiveNumber(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new UsageError(`--${name} must be > 0, got ${value}`);
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new ReportRequestError(`--${name} must be > 0, got ${value}`);
 }
 
-/** Checks everything the user can get wrong, before any work starts: one-line UsageErrors. */
+/** Checks everything the user can get wrong, before any work starts: one-line ReportRequestErrors. */
 export function validateRequest(request: ReportRequest): void {
   known('study', request.studies, STUDY_NAMES);
   known('optimizer', request.optimizers, OPTIMIZER_NAMES);
@@ -66,7 +69,7 @@ export function validateRequest(request: ReportRequest): void {
   positiveNumber('delta', request.delta);
   positiveNumber('epsilon', request.epsilon);
   if (request.seed !== undefined && !(Number.isSafeInteger(request.seed) && request.seed >= 1 && request.seed <= 0xffffffff)) {
-    throw new UsageError(`--seed must be an integer in [1, 4294967295], got ${request.seed}`);
+    throw new ReportRequestError(`--seed must be an integer in [1, 4294967295], got ${request.seed}`);
   }
 }
 

@@ -8,20 +8,13 @@
  * w_t − w_0 is a sum of grid steps (as on the tfjs path).
  */
 import { READINGS } from '../../src/core/reading.ts';
-import { kappaFor, REFERENCE_SCHEDULE, targetTemperature, type ScheduleParams } from '../../src/core/schedule.ts';
+import { REFERENCE_SCHEDULE, targetTemperature, withKappa, type ScheduleParams } from '../../src/core/schedule.ts';
 import type { Population } from '../population.ts';
 import type { OptimizerSpec, PopulationOptimizer } from './optimizer.ts';
 import { QuantizedOptimizer } from './quantized.ts';
 
 export function proposedSchedule(spec: Extract<OptimizerSpec, { kind: 'proposed' }>): ScheduleParams {
-  return {
-    ...REFERENCE_SCHEDULE,
-    C: spec.C,
-    beta: spec.beta,
-    kappa: kappaFor(spec.kappa, spec.lambda),
-    p0: spec.p0,
-    pMax: spec.pMax,
-  };
+  return withKappa({ ...REFERENCE_SCHEDULE, C: spec.C, beta: spec.beta, p0: spec.p0, pMax: spec.pMax }, spec.kappa, spec.lambda);
 }
 
 export function createProposed(spec: Extract<OptimizerSpec, { kind: 'proposed' }>, population: Population): PopulationOptimizer {

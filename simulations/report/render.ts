@@ -60,6 +60,13 @@ function gradientRule(cells: readonly CellConfig[]): string {
   return `- Quantized optimizers use the exact gradient (the quantization is their only noise)${exception}; b = 2, η = 1, round quantizer unless stated.`;
 }
 
+/** The B.2a reading every quantized cell used (SPEC §7): each run is one vector, so only the test, cap and first-step rule can differ. */
+function readingLine(cells: readonly CellConfig[]): string {
+  const readings = [...new Set(cells.flatMap((c) => (c.spec.kind === 'proposed' ? [c.spec.reading ?? 'paper'] : [])))];
+  if (readings.length === 0) return '- B.2a reading: none of these optimizers runs B.2a.';
+  return `- B.2a reading (SPEC §7) of the proposed optimizers: ${readings.map((r) => `\`${r}\``).join(', ')} (core Learner; each run is one vector, so the granularities coincide and only the vanishing test, the cap and the first-step rule could differ). Conventional fixed-p quantizers run no B.2a.`;
+}
+
 function methodSection(cells: readonly CellConfig[]): string {
   const names = [...new Set(cells.map((c) => c.optimizer.split('/')[0]))];
   const runs = [...new Set(cells.map((c) => c.runs))].join(', ');
@@ -70,6 +77,7 @@ function methodSection(cells: readonly CellConfig[]): string {
     '',
     `- Budget: every run of every optimizer gets the same number of evaluations (${steps}) on the same problem; ${runs} runs per cell. ` +
       'Gradient methods spend one gradient evaluation per step; simulated annealing spends one function evaluation per step, counted against the same budget.',
+    readingLine(cells),
     '- Starts: uniform in the objective\'s box (or the start box a study states), the same points for every optimizer on a problem. Quantized optimizers ' +
       'do not snap them to a grid: only the displacement w_t − w_0 is a sum of grid steps (core Learner, weightsOnGrid false), as on the tfjs path.',
     `- Global basin: the iterate lies in the basin of attraction of a global minimiser under gradient flow — the objective's closed form where it has one ` +

@@ -1,4 +1,5 @@
 /** Study 1: every optimizer on every benchmark problem, one gradient budget. */
+import { annealingFloor, REFERENCE_SCHEDULE } from '../../src/core/schedule.ts';
 import type { CellConfig, CellResult } from '../cell.ts';
 import { endTemperature as ruleEndTemperature, problemHyper, problemKey, type Problem } from '../hyper.ts';
 import { num, rate, table } from '../../src/report/format.ts';
@@ -293,7 +294,7 @@ function traceFigure(all: readonly Row[], problem: Problem | undefined) {
     return r.result.checkpoints.flatMap((t, i) => [
       { optimizer: r.cell.optimizer, t, series: 'T_q (median run)', value: q.Tq[i] },
       { optimizer: r.cell.optimizer, t, series: 'C/ln(t+2)', value: q.floor![i] },
-      { optimizer: r.cell.optimizer, t, series: 'C/(b²·ln(t+2))', value: q.floor![i] / 4 },
+      { optimizer: r.cell.optimizer, t, series: 'C/(b²·ln(t+2))', value: annealingFloor({ C: q.floor![i], base: REFERENCE_SCHEDULE.base }) },
     ]);
   });
   const pValues = subset.flatMap((r) =>

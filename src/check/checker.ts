@@ -8,7 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { makeGrid, QuantizerParamError, QuantizerRangeError } from '../core/quantizer.ts';
-import { Scheduler } from '../core/schedule.ts';
+import { boundedIndex } from '../core/schedule.ts';
 import { splitLines, streamLines, type Line, type LineNotice } from './lines.ts';
 import { NOT_APPLICABLE, RULES, type Outcome, type RuleCheck, type RuleDefinition, type Severity } from './rules/index.ts';
 import { parseHeader, parseRecord, type LineError, type RecordShape, type TraceHeader, type TraceRecord, type TraceSettings } from './trace.ts';
@@ -85,7 +85,6 @@ export class TraceChecker {
   private previous?: TraceRecord;
   private recordCount = 0;
   private lineCount = 0;
-  private replay?: Scheduler;
   private readonly shape: RecordShape = {};
   private readonly inputErrors: LineError[] = [];
   private inputErrorCount = 0;
@@ -164,24 +163,19 @@ export class TraceChecker {
         violations: 0,
       },
     }));
-    // B.2b between steps is replayed by the core Scheduler itself (tick = B.2b at t, then t+1).
-    this.replay = new Scheduler(settings.params, settings.switches, settings.header.timeUnit, 1);
   }
 
   /** The index the step started with, before any B.2a raise (see RuleContext.stepStart). */
   private stepStart(record: TraceRecord): number | undefined {
     const previous = this.previous;
-    const replay = this.replay!;
     if (!previous) {
       const p0 = this.settings!.header.p0;
       return this.recordCount === 0 && record.t === 0 ? p0 : undefined;
     }
     if (record.t === previous.t) return previous.p;
     if (record.t !== previous.t + 1) return undefined;
-    replay.p[0] = previous.p;
-    replay.t = previous.t;
-    replay.tick();
-    return replay.p[0];
+    // B.2b between the steps at t−1 and t, as the core Scheduler's tick applies it (SPEC §7).
+    return this.settings!.switches.bound ? boundedIndex(previous.p, previous.t, this.settings!.params) : previous.p;
   }
 
   private checkRecord(record: TraceRecord): void {

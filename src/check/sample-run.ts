@@ -1,13 +1,14 @@
 /**
  * A faithful run of Algorithm 1 by the core itself, written as a qle trace: noisy SGD on a
- * benchmark objective, every step through core quantizedStep and Scheduler. The benchmark and
+ * benchmark objective, every step through the core Learner (paper reading, one tensor). The benchmark and
  * the tests use it as the known-good trace (mutating it gives known-bad ones).
  */
 import { createObjective } from '../core/objectives/index.ts';
 import type { QuantMode } from '../core/quantizer.ts';
 import { createRng } from '../core/rng.ts';
-import { REFERENCE_SCHEDULE, Scheduler, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
-import { makeStepScratch, quantizedStep, snapToGrid } from '../core/learning.ts';
+import { REFERENCE_SCHEDULE, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
+import { Learner, vectorLayout } from '../core/learner.ts';
+import { READINGS } from '../core/reading.ts';
 import { headerLine, recordLine, scheduleFields } from './writer.ts';
 
 export interface SampleRunOptions {
@@ -39,12 +40,17 @@ export function* sampleTrace(options: SampleRunOptions): Generator<string> {
   const switches = { avoidVanishing: options.b2a ?? true, bound: options.b2b ?? true };
   const objective = createObjective(options.objective ?? 'rastrigin', dims);
   const rng = createRng(options.seed ?? 1);
-  const scheduler = new Scheduler(params, switches, timeUnit, 1);
+  const learner = new Learner({
+    direction: 'sgd',
+    learningRate: lambda,
+    quantization: { reading: { ...READINGS.paper, mode }, schedule: params, b2a: switches.avoidVanishing, b2b: switches.bound, clock: timeUnit, weightsOnGrid: true },
+    tensors: vectorLayout(dims),
+  });
+  const scheduler = learner.scheduler!;
   const w = new Float64Array(dims);
   for (let i = 0; i < dims; i++) w[i] = objective.lower + (objective.upper - objective.lower) * rng.uniform();
-  snapToGrid(w, 0, dims, scheduler, 0);
+  learner.prepare(w);
   const g = new Float64Array(dims);
-  const scratch = makeStepScratch(dims);
   yield headerLine({
     mode,
     ...scheduleFields(params),
@@ -53,15 +59,14 @@ export function* sampleTrace(options: SampleRunOptions): Generator<string> {
     b2b: switches.bound,
     precision: 'float64',
     lambda,
-    producer: 'qle sample-run (core quantizedStep + Scheduler)',
+    producer: 'qle sample-run (core Learner, paper reading)',
   });
   for (let step = 0; step < options.steps; step++) {
     const t = scheduler.t;
     objective.gradient(w, 0, g, 0);
     for (let i = 0; i < dims; i++) g[i] += noise * rng.normal();
-    quantizedStep(w, g, 0, dims, lambda, mode, scheduler, 0, scratch);
-    yield recordLine({ t, p: scheduler.p[0], h: scratch.step.subarray(0, dims), hq: scratch.quantizedStep.subarray(0, dims), w, loss: objective.value(w, 0) });
-    scheduler.afterStep();
-    if (timeUnit === 'epoch' && (step + 1) % stepsPerEpoch === 0) scheduler.afterEpoch();
+    const report = learner.step(w, g);
+    yield recordLine({ t, p: report.tensorIndex[0], h: learner.unquantizedStep, hq: learner.quantizedStep, w, loss: objective.value(w, 0) });
+    if (timeUnit === 'epoch' && (step + 1) % stepsPerEpoch === 0) learner.endEpoch();
   }
 }

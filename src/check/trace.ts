@@ -7,7 +7,7 @@
  * and array sizes stay the same from record to record. Every problem becomes a LineError naming
  * its line: the reader never throws on input.
  */
-import { makeGrid, type QuantMode } from '../core/quantizer.ts';
+import { indexOfResolution, makeGrid, type QuantMode } from '../core/quantizer.ts';
 import { validateSchedule, type AlgorithmSwitches, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
 import type { Line } from './lines.ts';
 import { describeSchemaError, traceValidators, TRACE_VERSION } from './schema.ts';
@@ -112,18 +112,6 @@ export function parseHeader(line: Line): Parsed<TraceSettings> {
   return { ok: true, value: { header, params, switches: { avoidVanishing: header.b2a, bound: header.b2b } } };
 }
 
-/** The integer p with η·b^p = Q exactly, or undefined. */
-export function indexOfResolution(Q: number, eta: number, base: number): number | undefined {
-  const guess = Math.round(Math.log(Q / eta) / Math.log(base));
-  for (const p of [guess, guess - 1, guess + 1]) {
-    try {
-      if (makeGrid(eta, base, p).Q === Q) return p;
-    } catch {
-      // outside the grid range: not this p
-    }
-  }
-  return undefined;
-}
 
 /** Sizes seen so far, so that a record whose arrays change length is caught. */
 export interface RecordShape {

@@ -5,6 +5,8 @@
 import { QuantizerParamError, QuantizerRangeError } from '../core/quantizer.ts';
 import { ScheduleParamError } from '../core/schedule.ts';
 import { ObjectiveError } from '../core/objectives/objective.ts';
+import { ReadingError } from '../core/reading.ts';
+import { ReportRequestError } from '../../simulations/request-error.ts';
 
 /** Exit code for unusable input. */
 export const EXIT_USAGE = 2;
@@ -24,7 +26,9 @@ export function isUserFacing(error: unknown): error is Error {
     error instanceof QuantizerParamError ||
     error instanceof QuantizerRangeError ||
     error instanceof ScheduleParamError ||
-    error instanceof ObjectiveError
+    error instanceof ObjectiveError ||
+    error instanceof ReadingError ||
+    error instanceof ReportRequestError
   );
 }
 

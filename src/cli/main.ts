@@ -10,12 +10,13 @@ import * as check from './commands/check.ts';
 import * as cifar10 from './commands/cifar10.ts';
 import * as vectors from './commands/vectors.ts';
 import * as report from './commands/report.ts';
+import * as step from './commands/step.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize, check, vectors, report, cifar10];
+const COMMANDS: CommandModule[] = [schedule, quantize, step, check, vectors, report, cifar10];
 
 export function buildProgram(): Command {
   const program = new Command('qle')

@@ -13,8 +13,8 @@
  */
 import { ADAM_DEFAULTS, AdamDirection, plainStep, type AdamHyper } from './learning.ts';
 import { gridIndex, gridValue, quantizeInto, type Grid } from './quantizer.ts';
-import { describeReading, vanishes, type Reading } from './reading.ts';
-import { Scheduler, type ScheduleParams, type SchedulerState, type TimeUnit } from './schedule.ts';
+import { describeReading, vanishes, type CapRule, type Reading } from './reading.ts';
+import { Scheduler, type AlgorithmSwitches, type ScheduleParams, type SchedulerState, type TimeUnit } from './schedule.ts';
 
 /** One parameter tensor: a named stretch of the flat weight vector. */
 export interface TensorSpec {
@@ -53,7 +53,14 @@ export interface LearnerConfig {
   readonly tensors: readonly TensorSpec[];
   /** Independent runs stepped together (a population), each with its own indices; default 1. */
   readonly runs?: number;
+  /**
+   * Builds the index state (default: the core Scheduler). A seam for the property suites, which
+   * hand in deliberately broken schedulers to show that the properties catch them.
+   */
+  readonly makeScheduler?: SchedulerFactory;
 }
+
+export type SchedulerFactory = (params: ScheduleParams, switches: AlgorithmSwitches, clock: TimeUnit, count: number, cap: CapRule) => Scheduler;
 
 /** What the last step did; one object, overwritten by every step (no allocation on the hot path). */
 export interface StepReport {
@@ -109,6 +116,7 @@ export class Learner {
   private readonly h: Float64Array;
   private readonly segments: readonly Segment[];
   private stepCount = 0;
+  private direction: Float64Array = new Float64Array(0);
 
   constructor(config: LearnerConfig) {
     const { learningRate, quantization } = config;
@@ -139,7 +147,8 @@ export class Learner {
     };
     if (quantization) {
       const { schedule, b2a, b2b, clock, reading } = quantization;
-      this.scheduler = new Scheduler(schedule, { avoidVanishing: b2a, bound: b2b }, clock, runs * this.slotsPerRun, reading.cap);
+      const make: SchedulerFactory = config.makeScheduler ?? ((...args) => new Scheduler(...args));
+      this.scheduler = make(schedule, { avoidVanishing: b2a, bound: b2b }, clock, runs * this.slotsPerRun, reading.cap);
       this.unquantizedStep = new Float64Array(n);
       this.quantizedStep = new Float64Array(n);
     } else {
@@ -151,6 +160,11 @@ export class Learner {
   /** The reading's name for reports and manifests ('plain' without quantization). */
   get readingName(): string {
     return this.quantization ? describeReading(this.quantization.reading) : 'plain';
+  }
+
+  /** h of the last step (the gradient itself for SGD and the plain direction). */
+  get lastDirection(): Float64Array {
+    return this.direction;
   }
 
   /** Steps taken so far. */
@@ -181,6 +195,7 @@ export class Learner {
       this.adam.compute(g, this.h);
       h = this.h;
     }
+    this.direction = h;
     if (!this.quantization) {
       plainStep(w, h, 0, h.length, this.learningRate);
       this.stepCount += 1;

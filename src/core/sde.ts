@@ -16,6 +16,14 @@ export function constantTemperature(T: number): TemperatureSchedule {
 }
 
 /** Geman–Hwang T(s) = c / ln(s + 2) with s = t·dt (SPEC §5, eq. 9). */
+/**
+ * σ of per-component gradient noise whose Euler–Maruyama step w − λ(g + σz) has temperature T:
+ * λ²σ² = 2λT, so σ = √(2T/λ) (SPEC §4, the same matching that gives T_q).
+ */
+export function noiseForTemperature(T: number, lambda: number): number {
+  return Math.sqrt((2 * T) / lambda);
+}
+
 export function gemanHwangTemperature(c: number, dt: number): TemperatureSchedule {
   return (t) => c / Math.log(t * dt + 2);
 }

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
 import { Learner, type DirectionName, type LearnerState, type QuantizationConfig as CoreQuantization, type StepReport } from '../core/learner.ts';
-import { kappaFor } from '../core/schedule.ts';
+import { withKappa } from '../core/schedule.ts';
 import { DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
 
 export { OPTIMIZER_NAMES, DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
@@ -54,7 +54,7 @@ interface Layout {
 export function learnerQuantization(q: QuantizationConfig, learningRate: number): CoreQuantization {
   return {
     reading: q.reading,
-    schedule: { ...q.schedule, kappa: kappaFor(q.kappa, learningRate) },
+    schedule: withKappa(q.schedule, q.kappa, learningRate),
     b2a: q.switches.avoidVanishing,
     b2b: q.switches.bound,
     clock: q.timeUnit,

@@ -9,7 +9,7 @@ import { normalizeQuantization } from './names.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanVariance } from '../core/stats.ts';
-import { annealingMargin, kappaFor } from '../core/schedule.ts';
+import { annealingMargin, withKappa } from '../core/schedule.ts';
 import { renderFigure } from '../report/figures.ts';
 import { table } from '../report/format.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
@@ -98,7 +98,7 @@ export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSum
 /** The annealing margin of SPEC §5 for the index a run ended with, at the scheduler time of its last step. */
 function endMargin(manifest: Manifest, lr: number, record: EpochRecord): number {
   const q = normalizeQuantization(manifest.quantization);
-  const params = { ...q.schedule, kappa: kappaFor(q.kappa, lr) };
+  const params = withKappa(q.schedule, q.kappa, lr);
   // The finest index (largest p) has the lowest temperature: per-tensor runs are judged by it.
   return annealingMargin((record.pMaxTensor ?? record.p) as number, Math.max(0, (record.t as number) - 1), params);
 }

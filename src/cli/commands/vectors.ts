@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { join } from 'node:path';
-import { buildVectors, learningTrace } from '../../check/vectors.ts';
+import { buildVectors, learningTrace, traceable } from '../../check/vectors.ts';
 import { UsageError } from '../errors.ts';
 
 export function register(program: Command): void {
@@ -23,7 +23,7 @@ export function register(program: Command): void {
       writeFileAtomic(join(dir, 'quantizer.json'), json(vectors.quantizer));
       writeFileAtomic(join(dir, 'schedule.json'), json(vectors.schedule));
       writeFileAtomic(join(dir, 'learning.json'), json(vectors.learning));
-      for (const run of vectors.learning.runs) writeFileAtomic(join(dir, 'traces', `${run.name}.jsonl`), learningTrace(run));
+      for (const run of vectors.learning.runs.filter(traceable)) writeFileAtomic(join(dir, 'traces', `${run.name}.jsonl`), learningTrace(run));
       writeFileAtomic(join(dir, 'manifest.json'), json(vectors.manifest));
       const count = vectors.quantizer.cases.length + vectors.quantizer.rangeErrors.length;
       process.stdout.write(
