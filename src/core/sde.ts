@@ -178,3 +178,14 @@ export function gibbsMass(
   const total = simpsonBoltzmann(whole, temperature, shift);
   return parts.map((nodes) => (nodes ? simpsonBoltzmann(nodes, temperature, shift) / total : 0));
 }
+
+/**
+ * Stationary variance of w ← w + Q_p(−λ(a·w + σξ)) on f = a·w²/2 under the white-noise hypothesis
+ * (SPEC §2, §4): the quantization error adds 1/(12Q²) to the gradient noise's λ²σ² per step, and
+ * the AR(1) factor 1 − λa gives (λ²σ² + 1/(12Q²)) / (λa(2 − λa)). In Langevin terms this is the
+ * temperature λσ²/2 + 1/(24λQ²) = T_SGD + T_q, up to the O(λa) discretisation factor.
+ */
+export function quantizedStationaryVariance(lambda: number, curvature: number, sigma: number, Q: number): number {
+  const rate = lambda * curvature;
+  return (lambda * lambda * sigma * sigma + 1 / (12 * Q * Q)) / (rate * (2 - rate));
+}

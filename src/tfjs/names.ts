@@ -15,6 +15,17 @@ export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 /** SPEC §8: mini-batch 128. */
 export const DEFAULT_BATCH = 128;
 
+/** "2^-6" for powers of two, the decimal otherwise. */
+export function lrLabel(lr: number): string {
+  const k = Math.log2(lr);
+  return Number.isInteger(k) ? `2^${k}` : String(lr);
+}
+
+/** The file name (without extension) of one run's log and checkpoint. */
+export function cellName(optimizer: OptimizerName, lr: number, seed: number): string {
+  return `${optimizer}_lr${lrLabel(lr).replace('^', '')}_seed${seed}`;
+}
+
 export const DEFAULT_RUNS_DIR = resolve('.cache/cifar10-runs');
 
 /** How QSGD / QtADAM quantize (SPEC §6, §7). */
