@@ -11,6 +11,8 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 
 export const OPTIMIZER_NAMES = ['qsgd', 'qtadam', 'sgd', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+/** The paper's names of the optimizers (Table 1's columns). */
+export const DISPLAY: Readonly<Record<OptimizerName, string>> = Object.freeze({ adam: 'ADAM', qtadam: 'QtADAM', sgd: 'SGD', qsgd: 'QSGD' });
 
 /** SPEC §8: mini-batch 128. */
 export const DEFAULT_BATCH = 128;

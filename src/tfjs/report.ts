@@ -5,7 +5,7 @@
  * does and does not show. Everything is computed from the run's JSONL logs; nothing is typed in.
  */
 import { describeReading } from '../core/reading.ts';
-import { normalizeQuantization } from './names.ts';
+import { DISPLAY, normalizeQuantization } from './names.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { meanVariance, studentTQuantile } from '../core/stats.ts';
@@ -23,7 +23,6 @@ import type { EpochRecord } from './train.ts';
 
 /** Table 1's column order. */
 const COLUMNS: OptimizerName[] = ['adam', 'qtadam', 'sgd', 'qsgd'];
-const DISPLAY: Record<OptimizerName, string> = { adam: 'ADAM', qtadam: 'QtADAM', sgd: 'SGD', qsgd: 'QSGD' };
 
 export interface Summary {
   readonly n: number;
