@@ -49,16 +49,15 @@ const DESIGN_WORDS: Record<Design, string> = {
  */
 const SWEPT: readonly { readonly name: string; readonly annealed: boolean; readonly designs: readonly Design[]; readonly note?: string }[] = [
   { name: 'langevin', annealed: true, designs: ['shallow', 'uniform'] },
-  { name: 'sa', annealed: true, designs: ['shallow', 'uniform'] },
+  { name: 'sa', annealed: true, designs: ['shallow'] },
   { name: 'qsgd-lgv', annealed: true, designs: ['shallow', 'uniform'], note: 'exact gradient' },
   { name: 'qtadam-lgv', annealed: true, designs: ['shallow'], note: 'exact gradient' },
   { name: 'qsgd-lgv-noise', annealed: true, designs: ['shallow', 'uniform'], note: 'its quantization anneals with C = c; SGD\'s noise adds the constant T_end' },
-  { name: 'sgd', annealed: false, designs: ['shallow', 'uniform'], note: 'constant temperature T_end, not annealed' },
-  { name: 'qsgd-ref-noise', annealed: false, designs: ['shallow'], note: 'SGD\'s constant T_end plus the reference schedule\'s quantization at C = 1e-6' },
+  { name: 'sgd', annealed: false, designs: ['shallow'], note: 'constant temperature T_end, not annealed' },
 ];
 const SWEPT_NAMES = SWEPT.map((o) => o.name);
-/** Not swept (no temperature constant): GD, the level without noise, and the fine-grid control. */
-const FIXED = ['gd', CONTROL] as const;
+/** Not swept (no temperature constant): GD, the level without noise, and (uniform starts) the fine-grid control. */
+const FIXED: Record<Design, readonly string[]> = { shallow: ['gd'], uniform: ['gd', CONTROL] };
 
 function wellGeometry() {
   const objective = objectiveOf({ problem: PROBLEM });
@@ -109,7 +108,7 @@ export const theorem: Study = {
     'for c ≪ Δ — for annealed Langevin, simulated annealing, the proposed quantized methods with C = c (Langevin κ) on the exact gradient, ' +
     'and the proposed QSGD on SGD\'s noisy gradient (the paper\'s setting)? SGD at the constant temperature T_end is the non-annealed comparison.',
   scales: { default: { runs: 100, steps: 100_000 }, full: { runs: 1000, steps: 100_000 } },
-  optimizers: [...FIXED, ...SWEPT_NAMES],
+  optimizers: [...FIXED.uniform, ...SWEPT_NAMES],
   cells(options: StudyOptions): CellConfig[] {
     const scale = scaleOf(this, options);
     const builder = new CellBuilder('theorem', options, scale);
@@ -119,7 +118,7 @@ export const theorem: Study = {
     const horizons = HORIZONS.filter((h) => h < scale.steps);
     for (const d of ['shallow', 'uniform'] as const) {
       const startBox = d === 'shallow' ? ([top, upper] as const) : undefined;
-      for (const optimizer of selected(FIXED, options.optimizers)) {
+      for (const optimizer of selected(FIXED[d], options.optimizers)) {
         builder.add(PROBLEM, optimizer, specFor(optimizer, { ...hyper, steps: scale.steps }), { design: d, cOverDelta: 0 }, { startBox, horizons });
       }
       for (const { name } of SWEPT.filter((o) => o.designs.includes(d))) {
