@@ -8,7 +8,7 @@
  * Usage: npm run bench:cifar [-- --seconds S]   (S: minimum timed seconds per model, default 15)
  *        npm run bench:cifar -- --render-only cpu   (re-render the markdown from the saved JSON)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/tfjs/tf.ts';
 import { writeFileAtomic } from '../src/io/atomic-write.ts';
 import { loadTf } from '../src/tfjs/backend.ts';
 import { NUM_CLASSES } from '../src/tfjs/data.ts';

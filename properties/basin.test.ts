@@ -5,7 +5,7 @@
  * mirrorObjective). Each property also runs against a deliberately wrong variant.
  */
 import fc from 'fast-check';
-import normalCdf from '@stdlib/stats/base/dists/normal/cdf';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { describe, expect, it } from 'vitest';
 import {
   createDoubleWell,

@@ -224,7 +224,8 @@ describe('core randomness (src/core/rng.ts)', () => {
         const a = createRng(seed);
         const b = createRng(seed);
         for (let i = 0; i < 50; i++) if (!Object.is(a.uniform(), b.uniform()) || !Object.is(a.normal(), b.normal())) return false;
-        return deriveSeed(seed, 1, 2) === deriveSeed(seed, 1, 2) && deriveSeed(seed, 1, 2) !== deriveSeed(seed, 2, 1);
+        const child = deriveSeed(seed, 1, 2);
+        return child === deriveSeed(seed, 1, 2) && child !== deriveSeed(seed, 2, 1);
       }),
       scaledRuns(0.5, 10),
     );

@@ -61,7 +61,11 @@ function longRunTv(step: Stepper, objective: Objective, temperature: number, rng
   }
   const edges = uniformEdges(-2.2, 2.2, CELLS);
   const point = new Float64Array(1);
-  const gibbs = gibbsCellProbabilities((x) => ((point[0] = x), objective.value(point, 0)), edges, temperature);
+  const value = (x: number) => {
+    point[0] = x;
+    return objective.value(point, 0);
+  };
+  const gibbs = gibbsCellProbabilities(value, edges, temperature);
   return totalVariation(histogram(samples, edges), gibbs);
 }
 

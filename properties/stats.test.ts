@@ -5,7 +5,7 @@
  * property also runs against a deliberately wrong variant and expects a counterexample.
  */
 import fc from 'fast-check';
-import binomialPmf from '@stdlib/stats/base/dists/binomial/pmf';
+import binomialPmf from '@stdlib/stats-base-dists-binomial-pmf';
 import { describe, expect, it } from 'vitest';
 import {
   binomialHalfCdf,

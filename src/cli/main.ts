@@ -2,6 +2,7 @@
  * The qle command line. Each command lives in ./commands/<name>.ts and exports `register`; adding
  * a command is one file plus one line in COMMANDS below.
  */
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { fail, UsageError } from './errors.ts';
 import * as schedule from './commands/schedule.ts';
@@ -18,9 +19,13 @@ export interface CommandModule {
 
 const COMMANDS: CommandModule[] = [schedule, quantize, step, check, vectors, report, cifar10];
 
+/** The package's version: the same package.json from the sources and from dist/ (a self-reference). */
+export const VERSION: string = createRequire(import.meta.url)('qle/package.json').version;
+
 export function buildProgram(): Command {
   const program = new Command('qle')
     .description('qle: the quantized learning equation with monotone increasing resolution, as checkable code')
+    .version(VERSION, '-V, --version', 'print the version of qle')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })
     .showHelpAfterError(false);
@@ -31,6 +36,11 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  if (argv.length === 0) {
+    // Bare `qle`: say what it can do rather than nothing.
+    process.stdout.write(program.helpInformation());
+    return;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -4,8 +4,7 @@
  * tests that decide comparisons (exact McNemar on paired hit indicators, Holm's adjustment per
  * family, paired Student-t differences over shared seeds).
  */
-import tCdf from '@stdlib/stats/base/dists/t/cdf';
-import tQuantile from '@stdlib/stats/base/dists/t/quantile';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
 
 export interface Interval {
   readonly estimate: number;
@@ -169,11 +168,25 @@ export function decide(difference: number, pValue: number, alpha = 0.05): Decisi
   return difference > 0 ? 'higher' : 'lower';
 }
 
-/** The Student-t quantile: t with P(T ≤ t) = probability for `df` degrees of freedom (@stdlib). */
+/**
+ * The Student-t quantile: t with P(T ≤ t) = probability for `df` degrees of freedom, by bisection
+ * on @stdlib's t CDF (monotone; to the last bits of a double in ~1100 halvings at most, usually ~60).
+ */
 export function studentTQuantile(probability: number, df: number): number {
   if (!(probability > 0 && probability < 1)) throw new RangeError(`studentTQuantile: probability must lie in (0, 1), got ${probability}`);
   if (!(df > 0)) throw new RangeError(`studentTQuantile: degrees of freedom must be > 0, got ${df}`);
-  return tQuantile(probability, df);
+  if (probability === 0.5) return 0;
+  if (probability < 0.5) return -studentTQuantile(1 - probability, df);
+  let lo = 0;
+  let hi = 1;
+  while (tCdf(hi, df) < probability) hi *= 2;
+  for (let i = 0; i < 200; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid === lo || mid === hi) break;
+    if (tCdf(mid, df) < probability) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 /** Two-sided p-value of a Student-t statistic with `df` degrees of freedom. */

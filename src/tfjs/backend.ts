@@ -1,10 +1,9 @@
 /**
  * Which TensorFlow.js runs the CIFAR-10 experiment: @tensorflow/tfjs-node (native, an optional
- * dependency) when it loads, otherwise @tensorflow/tfjs on its pure-JS cpu backend. The two export
- * the same API, so the rest of src/tfjs imports the type from @tensorflow/tfjs and the instance
- * from here.
+ * peer dependency) when it loads, otherwise tfjs-core's pure-JS cpu backend (./tf.ts). Both
+ * register with the same tfjs-core engine, so the rest of src/tfjs imports the API from ./tf.ts.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 
 export type Tf = typeof tf;
 

@@ -3,7 +3,7 @@
  * (ResNet-32: n = 5; ResNet-20: n = 3; ResNet-8: n = 1) and a one-hidden-layer MLP for small scale.
  * Initial weights come from the core's seeded rng (not tfjs's initialisers), so a seed fixes them.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { createRng, fillNormal } from '../core/rng.ts';
 import { IMAGE_SIZE, NUM_CLASSES } from './data.ts';
 

@@ -17,7 +17,7 @@
  * |w_0| ≥ 2^−9 (then w_0 is a multiple of 2^−32) and |w| < 2^21; a weight initialised below 2^−9 in
  * magnitude can round by less than 2^−53 relative once a coarse step hits it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
 import { Learner, type DirectionName, type LearnerState, type QuantizationConfig as CoreQuantization, type StepReport } from '../core/learner.ts';
 import { withKappa } from '../core/schedule.ts';

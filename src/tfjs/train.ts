@@ -7,7 +7,7 @@
  * A run whose loss or step becomes non-finite stops and is marked diverged (it counts as finished).
  */
 import { normalizeQuantization } from './names.ts';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
@@ -138,7 +138,7 @@ export function evaluate(model: tf.LayersModel, x: Float32Array, labels: Uint8Ar
     const n = Math.min(batch, count - start);
     const predicted = tf.tidy(() => {
       const input = tf.tensor(x.subarray(start * IMAGE_SIZE, (start + n) * IMAGE_SIZE), [n, ...shape]);
-      return (model.predict(input) as tf.Tensor).argMax(-1).dataSync();
+      return tf.argMax(model.predict(input) as tf.Tensor, -1).dataSync();
     });
     for (let i = 0; i < n; i++) if (predicted[i] === labels[start + i]) correct++;
   }
@@ -215,7 +215,7 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
       let predicted: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = model.apply(input, { training: true }) as tf.Tensor;
-        predicted = tf.keep(logits.argMax(-1));
+        predicted = tf.keep(tf.argMax(logits, -1));
         return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
       }, trainable);
       const loss = value.dataSync()[0];

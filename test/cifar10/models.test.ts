@@ -1,6 +1,6 @@
 /** The networks of SPEC §8, checked by structure and parameter count without training them. */
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tfjs/tf.ts';
 import { loadTf } from '../../src/tfjs/backend.ts';
 import { buildMlp, buildResNet, initializeWeights, OptionAShortcut, trainableParams } from '../../src/tfjs/models.ts';
 

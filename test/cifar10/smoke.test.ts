@@ -100,7 +100,7 @@ describe('qle cifar10', () => {
       const sgdLog = readFileSync(log('sgd_lr2-6_seed1'), 'utf8');
       expect(runQle(common).status).toBe(0);
       expect(readFileSync(log('sgd_lr2-6_seed1'), 'utf8')).toBe(sgdLog); // finished, not retrained
-      expect(readFileSync(join(dir, 'reports', 'sharded', 'report.md'), 'utf8')).toMatch(/2 single-threaded processes in parallel .*2 runs \(2 finished\)|2 runs \(2 finished\)[^]*2 single-threaded processes in parallel/);
+      expect(readFileSync(join(dir, 'reports', 'sharded', 'report.md'), 'utf8')).toMatch(/2 single-threaded processes in parallel .*2 runs \(2 finished\)|2 runs \(2 finished\)[\s\S]*2 single-threaded processes in parallel/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 /** `qle check TRACE.jsonl`: check another implementation's trace against the SPEC (src/check). */
 import type { Command } from 'commander';
-import { checkFile, TraceFileError } from '../../check/checker.ts';
+import { checkFile, TraceFileError, type CheckResult } from '../../check/checker.ts';
 import { formatJson, formatText } from '../../check/report.ts';
 import { RULES } from '../../check/rules/index.ts';
 import { UsageError } from '../errors.ts';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option('--rules <ids>', `comma-separated rule ids to run (default all: ${RULES.map((r) => r.id).join(', ')})`)
     .action(async (trace: string, options: CheckOptions) => {
       const rules = selectRules(options.rules);
-      let result;
+      let result: CheckResult;
       try {
         result = await checkFile(trace, { maxPerRule: options.maxPerRule, maxLineChars: options.maxLineChars, rules });
       } catch (error) {

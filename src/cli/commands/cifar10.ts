@@ -12,6 +12,7 @@ import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
 import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, DEFAULT_RUNS_DIR, MODEL_NAMES, OPTIMIZER_NAMES, type ModelName, type OptimizerName } from '../../tfjs/names.ts';
 import type { Shard, SweepPlan } from '../../tfjs/sweep.ts';
 import { Cifar10DataError, DEFAULT_CACHE_DIR, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
+import { missingTfjsPackages } from '../../tfjs/available.ts';
 import { ADAM_DEFAULTS } from '../../core/learning.ts';
 import { QUANT_MODES, type QuantMode } from '../../core/quantizer.ts';
 import type { KappaChoice, TimeUnit } from '../../core/schedule.ts';
@@ -136,6 +137,8 @@ export function register(program: Command): void {
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
+      const missing = missingTfjsPackages();
+      if (missing.length) throw new UsageError(`qle cifar10 needs TensorFlow.js, an optional peer dependency: npm install ${missing.join(' ')}`);
       // tfjs loads only here, so other qle commands (and --help) start without it.
       const { loadTf } = await import('../../tfjs/backend.ts');
       const { cellName, gridCells, lrLabel, runDirectory, runSweep, stepsPerEpoch, WHOLE_GRID } = await import('../../tfjs/sweep.ts');
