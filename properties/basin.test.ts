@@ -53,7 +53,15 @@ describe('Gibbs mass by numerical integration (core gibbsMass)', () => {
     const top = doubleWellCriticalPoints(DEFAULT_TILT)[1];
     const f = (w: number) => well.value(Float64Array.of(w), 0);
     for (const T of [0.05, 0.3, 2]) {
-      const [left, right] = gibbsMass(f, T, [[-Infinity, top], [top, Infinity]], [-3, 3]);
+      const [left, right] = gibbsMass(
+        f,
+        T,
+        [
+          [-Infinity, top],
+          [top, Infinity],
+        ],
+        [-3, 3],
+      );
       expect(left + right).toBeCloseTo(1, 10);
     }
     expect(gibbsMass(f, 0.02, [[-Infinity, top]], [-3, 3])[0]).toBeGreaterThan(1 - 1e-9);
@@ -95,22 +103,33 @@ function doubleWellBasinProperty(basin: BasinTest) {
   return fc.property(fc.double({ min: -2, max: 2, noNaN: true }), (x) => {
     fc.pre(Math.abs(x - top) > 1e-6);
     const w = Float64Array.of(x);
-    return basin(quenched, w) === (x < top) && well.globalBasin!(w, 0) === x < top;
+    return basin(quenched, w) === x < top && well.globalBasin!(w, 0) === x < top;
   });
 }
 
 describe('basins by quenching (core quench, inGlobalBasin)', () => {
   it('double well: the quench decides the basin exactly as the closed form (left of the barrier top)', () => {
-    holds(doubleWellBasinProperty((o, w) => inGlobalBasin(o, w, 0)), scaledRuns(0.5, 100));
+    holds(
+      doubleWellBasinProperty((o, w) => inGlobalBasin(o, w, 0)),
+      scaledRuns(0.5, 100),
+    );
   });
 
   it('the property CATCHES a greedy descent (any decrease accepted, moves up to 10) that jumps the barrier', () => {
     expect(findCounterexample('greedy descent', doubleWellBasinProperty(greedyBasin), scaledRuns(0.5, 100)).failed).toBe(true);
   });
 
-  it('Rastrigin: a point within 0.3 of a lattice point quenches to that local minimiser; only the origin\'s is global', () => {
+  it("Rastrigin: a point within 0.3 of a lattice point quenches to that local minimiser; only the origin's is global", () => {
     const f = createObjective('rastrigin', 2);
-    const rng = fc.sample(fc.tuple(fc.integer({ min: -4, max: 4 }), fc.integer({ min: -4, max: 4 }), fc.double({ min: -0.3, max: 0.3, noNaN: true }), fc.double({ min: -0.3, max: 0.3, noNaN: true })), { seed: 7, numRuns: 60 });
+    const rng = fc.sample(
+      fc.tuple(
+        fc.integer({ min: -4, max: 4 }),
+        fc.integer({ min: -4, max: 4 }),
+        fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+        fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+      ),
+      { seed: 7, numRuns: 60 },
+    );
     for (const [i, j, dx, dy] of rng) {
       const w = Float64Array.of(i + dx, j + dy);
       const { point } = quench(f, w, 0);
@@ -157,10 +176,19 @@ describe('mirror image f(−w) (core mirrorObjective)', () => {
     expect(mirrored.globalBasin!(Float64Array.of(-0.9), 0)).toBe(false);
   });
 
-  it('the property CATCHES a mirror that forgets the chain rule\'s sign in the gradient', () => {
+  it("the property CATCHES a mirror that forgets the chain rule's sign in the gradient", () => {
     const noSign = (o: Objective): Objective => {
       const m = mirrorObjective(o);
-      return { ...m, gradient: (w, offset, g, gOffset) => o.gradient(Float64Array.from(w.subarray(offset, offset + o.dims), (x) => -x), 0, g, gOffset) };
+      return {
+        ...m,
+        gradient: (w, offset, g, gOffset) =>
+          o.gradient(
+            Float64Array.from(w.subarray(offset, offset + o.dims), (x) => -x),
+            0,
+            g,
+            gOffset,
+          ),
+      };
     };
     expect(findCounterexample('mirror gradient without sign', mirrorProperty(noSign), scaledRuns(0.5, 100)).failed).toBe(true);
   });

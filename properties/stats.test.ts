@@ -7,16 +7,7 @@
 import fc from 'fast-check';
 import binomialPmf from '@stdlib/stats-base-dists-binomial-pmf';
 import { describe, expect, it } from 'vitest';
-import {
-  binomialHalfCdf,
-  decide,
-  holmAdjust,
-  mcNemarExact,
-  pairedCounts,
-  pairedDifference,
-  studentTQuantile,
-  studentTTwoSided,
-} from '../src/core/stats.ts';
+import { binomialHalfCdf, decide, holmAdjust, mcNemarExact, pairedCounts, pairedDifference, studentTQuantile, studentTTwoSided } from '../src/core/stats.ts';
 import { findCounterexample, holds, scaledRuns } from './config.ts';
 
 describe('exact McNemar test (core mcNemarExact)', () => {
@@ -79,20 +70,26 @@ describe('Holm adjustment (core holmAdjust)', () => {
   /** Holm by its definition: adjusted p_(i) = max_{j ≤ i} min(1, (m − j + 1)·p_(j)) over the sorted p-values. */
   const holmProperty = (impl: (p: readonly number[]) => number[]) =>
     // p-values on a 1/1000 lattice: ties and near neighbours (where the running maximum binds) are common.
-    fc.property(fc.array(fc.integer({ min: 0, max: 1000 }).map((k) => k / 1000), { minLength: 1, maxLength: 12 }), (p) => {
-      const m = p.length;
-      const sorted = [...p].sort((a, b) => a - b);
-      const got = impl(p);
-      return p.every((x, i) => {
-        const rank = sorted.indexOf(x); // first of equal values: the smallest index among ties
-        let expected = 0;
-        for (let j = 0; j <= rank; j++) expected = Math.max(expected, Math.min(1, (m - j) * sorted[j]));
-        // Among tied raw values the adjusted value is the same, the one at the last tied rank.
-        const lastTied = sorted.lastIndexOf(x);
-        for (let j = rank + 1; j <= lastTied; j++) expected = Math.max(expected, Math.min(1, (m - j) * sorted[j]));
-        return Math.abs(got[i] - expected) <= 1e-15;
-      });
-    });
+    fc.property(
+      fc.array(
+        fc.integer({ min: 0, max: 1000 }).map((k) => k / 1000),
+        { minLength: 1, maxLength: 12 },
+      ),
+      (p) => {
+        const m = p.length;
+        const sorted = [...p].sort((a, b) => a - b);
+        const got = impl(p);
+        return p.every((x, i) => {
+          const rank = sorted.indexOf(x); // first of equal values: the smallest index among ties
+          let expected = 0;
+          for (let j = 0; j <= rank; j++) expected = Math.max(expected, Math.min(1, (m - j) * sorted[j]));
+          // Among tied raw values the adjusted value is the same, the one at the last tied rank.
+          const lastTied = sorted.lastIndexOf(x);
+          for (let j = rank + 1; j <= lastTied; j++) expected = Math.max(expected, Math.min(1, (m - j) * sorted[j]));
+          return Math.abs(got[i] - expected) <= 1e-15;
+        });
+      },
+    );
 
   it('equals the step-down definition on random families of up to 12 p-values', () => {
     holds(holmProperty(holmAdjust));
@@ -107,8 +104,20 @@ describe('Holm adjustment (core holmAdjust)', () => {
 describe('Student t (core studentTQuantile, pairedDifference)', () => {
   it('two-sided 95% critical values match the published table (3 decimals): df 1 … 30 and the normal limit', () => {
     const table: [number, number][] = [
-      [1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [6, 2.447], [7, 2.365], [8, 2.306],
-      [9, 2.262], [10, 2.228], [15, 2.131], [20, 2.086], [29, 2.045], [30, 2.042],
+      [1, 12.706],
+      [2, 4.303],
+      [3, 3.182],
+      [4, 2.776],
+      [5, 2.571],
+      [6, 2.447],
+      [7, 2.365],
+      [8, 2.306],
+      [9, 2.262],
+      [10, 2.228],
+      [15, 2.131],
+      [20, 2.086],
+      [29, 2.045],
+      [30, 2.042],
     ];
     for (const [df, t] of table) expect(Math.abs(studentTQuantile(0.975, df) - t), `df ${df}`).toBeLessThan(5e-4);
     expect(Math.abs(studentTQuantile(0.975, 1e7) - 1.96)).toBeLessThan(1e-3);
@@ -138,11 +147,20 @@ describe('Student t (core studentTQuantile, pairedDifference)', () => {
     fc.property(fc.integer({ min: 1, max: 60 }), (df) => Math.abs(studentTTwoSided(critical(df), df) - 0.05) < 1e-9);
 
   it('the critical value for each df has two-sided p = 0.05 exactly', () => {
-    holds(criticalProperty((df) => studentTQuantile(0.975, df)), scaledRuns(0.5, 60));
+    holds(
+      criticalProperty((df) => studentTQuantile(0.975, df)),
+      scaledRuns(0.5, 60),
+    );
   });
 
   it('the critical-value property CATCHES "2 standard errors" (z ≈ 2 whatever the df)', () => {
-    expect(findCounterexample('2 standard errors', criticalProperty(() => 2), scaledRuns(0.5, 60)).failed).toBe(true);
+    expect(
+      findCounterexample(
+        '2 standard errors',
+        criticalProperty(() => 2),
+        scaledRuns(0.5, 60),
+      ).failed,
+    ).toBe(true);
   });
 
   it('decide: higher / lower only below α and in the direction of the difference', () => {

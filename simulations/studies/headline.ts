@@ -156,7 +156,7 @@ export const headline: Study = {
       const runs = control.entries.reduce((s, e) => s + e.runs, 0);
       verdict.push(
         `Control: ${CONTROL} (noiseless, cells of 2^-30) differs from GD in ${differing} of ${runs} runs over ${control.entries.length} problems ` +
-          `(${familyTally(control)}): ${differing === 0 ? 'identical starts, identical ends' : 'near-identical'}, so differences elsewhere are the methods\', not the starts\'.`,
+          `(${familyTally(control)}): ${differing === 0 ? 'identical starts, identical ends' : 'near-identical'}, so differences elsewhere are the methods', not the starts'.`,
       );
     }
 

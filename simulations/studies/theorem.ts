@@ -63,7 +63,10 @@ function wellGeometry() {
   const objective = objectiveOf({ problem: PROBLEM });
   const [minimiser, top] = doubleWellCriticalPoints(DEFAULT_TILT);
   const point = new Float64Array(1);
-  const f = (w: number) => ((point[0] = w), objective.value(point, 0));
+  const f = (w: number) => {
+    point[0] = w;
+    return objective.value(point, 0);
+  };
   return { objective, Delta: objective.barrier!, minimiser, top, f, upper: objective.upper };
 }
 

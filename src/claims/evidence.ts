@@ -260,14 +260,26 @@ export function computeSpecEvidence(command: string): SpecEvidenceDocument {
   const langevin = [0, 0.1, 0.25, 1, 3].map((noise) => varianceCase(noise, next()));
   const scheduler: SchedulerCase[] = [];
   for (const C of [1e-6, 1e-2, 1]) {
-    for (const [name, kappa] of [['64/24 (reference)', 64 / 24], ['1/(24λ), λ = 2^-4', langevinKappa(2 ** -4)]] as const) {
+    for (const [name, kappa] of [
+      ['64/24 (reference)', 64 / 24],
+      ['1/(24λ), λ = 2^-4', langevinKappa(2 ** -4)],
+    ] as const) {
       for (const beta of [0, 20]) for (const shift of [0, -3]) scheduler.push(schedulerCase(C, name, kappa, beta, shift));
     }
   }
   // The precondition matters: the coarsest p_0 with T_q(p_0)·ln 2 < C/b².
   for (const beta of [0, 20]) scheduler.push(schedulerCase(1e-6, '64/24 (reference)', 64 / 24, beta, 'finest'));
   const b2a = Array.from({ length: 20 }, (_, i) => b2aCase(i + 1));
-  const document: Omit<SpecEvidenceDocument, 'verdict'> = { schema: EVIDENCE_SCHEMA, version: 1, command, seed, wnh: { cases, vanishing }, langevin, scheduler, b2a };
+  const document: Omit<SpecEvidenceDocument, 'verdict'> = {
+    schema: EVIDENCE_SCHEMA,
+    version: 1,
+    command,
+    seed,
+    wnh: { cases, vanishing },
+    langevin,
+    scheduler,
+    b2a,
+  };
   return { ...document, verdict: specVerdict(document) };
 }
 
@@ -337,10 +349,24 @@ function markdown(d: SpecEvidenceDocument): string {
     '',
     table(
       ['mode', 'p', 'inputs', 'Var(e)·12Q²', 'z', 'KS p', 'χ² p', 'lag-1', 'vanished', 'uniform law'],
-      d.wnh.cases.map((c) => [c.mode, String(c.p), c.inputs, c.varianceRatio.toFixed(4), c.varianceZ.toFixed(1), num(c.ksP), num(c.chiSquareP), c.lag1.toFixed(3), `${(100 * c.vanishing).toFixed(1)}%`, c.holds ? 'not rejected' : 'rejected']),
+      d.wnh.cases.map((c) => [
+        c.mode,
+        String(c.p),
+        c.inputs,
+        c.varianceRatio.toFixed(4),
+        c.varianceZ.toFixed(1),
+        num(c.ksP),
+        num(c.chiSquareP),
+        c.lag1.toFixed(3),
+        `${(100 * c.vanishing).toFixed(1)}%`,
+        c.holds ? 'not rejected' : 'rejected',
+      ]),
     ),
     '',
-    table(['p', 'inputs |x| < 1/(2Q)', 'quantized to 0', 'max |e + x|'], d.wnh.vanishing.map((v) => [String(v.p), String(v.n), `${(100 * v.zeroShare).toFixed(1)}%`, num(v.maxDeviation)])),
+    table(
+      ['p', 'inputs |x| < 1/(2Q)', 'quantized to 0', 'max |e + x|'],
+      d.wnh.vanishing.map((v) => [String(v.p), String(v.n), `${(100 * v.zeroShare).toFixed(1)}%`, num(v.maxDeviation)]),
+    ),
     '',
     '## 2. The quantized step as Langevin dynamics (SPEC §4)',
     '',
@@ -349,7 +375,17 @@ function markdown(d: SpecEvidenceDocument): string {
     '',
     table(
       ['λ', 'λa', 'p', 'gradient noise λσ (cells)', 'measured variance', 'SE', 'predicted', 'z', 'runs stopped'],
-      d.langevin.map((c) => [`2^${Math.log2(c.lambda)}`, String(c.rate), String(c.p), String(c.noiseCells), num(c.measured), num(c.standardError), num(c.predicted), num(c.z), `${c.stoppedRuns} of ${c.runs}`]),
+      d.langevin.map((c) => [
+        `2^${Math.log2(c.lambda)}`,
+        String(c.rate),
+        String(c.p),
+        String(c.noiseCells),
+        num(c.measured),
+        num(c.standardError),
+        num(c.predicted),
+        num(c.z),
+        `${c.stoppedRuns} of ${c.runs}`,
+      ]),
     ),
     '',
     '## 3. The scheduler keeps the annealing condition (SPEC §5–§6)',
@@ -358,14 +394,27 @@ function markdown(d: SpecEvidenceDocument): string {
     '',
     table(
       ['C', 'κ', 'β', 'p_0', 'T_q(p_0)·ln 2 ≥ C/b²', 'smallest margin', 'steps below 1', 'T_q at t = 0', 'T_q at the end'],
-      d.scheduler.map((c) => [num(c.C), c.kappa, String(c.beta), String(c.p0), c.precondition ? 'yes' : 'no', num(c.minMargin), String(c.violations), num(c.initialTemperature), num(c.finalTemperature)]),
+      d.scheduler.map((c) => [
+        num(c.C),
+        c.kappa,
+        String(c.beta),
+        String(c.p0),
+        c.precondition ? 'yes' : 'no',
+        num(c.minMargin),
+        String(c.violations),
+        num(c.initialTemperature),
+        num(c.finalTemperature),
+      ]),
     ),
     '',
     '## 4. B.2a and the annealing condition (SPEC §7)',
     '',
     'One unquantized step d = 2^-k at t = 0 through Algorithm 1 with the reference hyperparameters, B.2a and B.2b on (core Learner.stepFromUpdate): B.2a raises p until the step survives, whatever p_inf(t) allows.',
     '',
-    table(['d', 'p before', 'p after B.2a', 'p_inf(0)', 'margin'], d.b2a.map((c) => [`2^-${Math.round(-Math.log2(c.step))}`, String(c.pBefore), String(c.pAfter), num(c.pInf), num(c.margin)])),
+    table(
+      ['d', 'p before', 'p after B.2a', 'p_inf(0)', 'margin'],
+      d.b2a.map((c) => [`2^-${Math.round(-Math.log2(c.step))}`, String(c.pBefore), String(c.pAfter), num(c.pInf), num(c.margin)]),
+    ),
     '',
     '## Figure',
     '',
@@ -379,8 +428,10 @@ function markdown(d: SpecEvidenceDocument): string {
 function summaryCsv(d: SpecEvidenceDocument): string {
   const rows: string[][] = [['claim', 'case', 'quantity', 'value', 'reference', 'holds']];
   for (const c of d.wnh.cases) rows.push(['wnh', `${c.mode} p=${c.p} ${c.inputs}`, 'variance ratio', String(c.varianceRatio), '1', String(c.holds)]);
-  for (const c of d.langevin) rows.push(['langevin', `noise ${c.noiseCells} cells`, 'stationary variance', String(c.measured), String(c.predicted), String(Math.abs(c.z) < Z_LIMIT)]);
-  for (const c of d.scheduler) rows.push(['scheduler', `C=${c.C} kappa=${c.kappa} beta=${c.beta} p0=${c.p0}`, 'smallest margin', String(c.minMargin), '1', String(c.violations === 0)]);
+  for (const c of d.langevin)
+    rows.push(['langevin', `noise ${c.noiseCells} cells`, 'stationary variance', String(c.measured), String(c.predicted), String(Math.abs(c.z) < Z_LIMIT)]);
+  for (const c of d.scheduler)
+    rows.push(['scheduler', `C=${c.C} kappa=${c.kappa} beta=${c.beta} p0=${c.p0}`, 'smallest margin', String(c.minMargin), '1', String(c.violations === 0)]);
   for (const c of d.b2a) rows.push(['b2a', `d=${c.step}`, 'margin', String(c.margin), '1', String(c.margin >= 1)]);
   return rows.map((r) => r.map((x) => (/[",]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x)).join(',')).join('\n') + '\n';
 }

@@ -121,9 +121,11 @@ function scaleWords(s: LoadedStudy): string {
 function wnhClaim(spec: SpecEvidenceDocument | null): Claim {
   const base = {
     id: 'wnh',
-    claim: 'The quantization error of the learning step is i.i.d. white noise, uniform on one cell (the white-noise hypothesis, taken "without proof"), where the errors are dense.',
+    claim:
+      'The quantization error of the learning step is i.i.d. white noise, uniform on one cell (the white-noise hypothesis, taken "without proof"), where the errors are dense.',
     source: 'paper §2 (after eq. 5), abstract; SPEC §2, eq. 6',
-    dependsOn: 'The regime: the hypothesis is a statement about inputs spread over many cells. Steps smaller than half a cell vanish (e = −x exactly), which is what B.2a exists for.',
+    dependsOn:
+      'The regime: the hypothesis is a statement about inputs spread over many cells. Steps smaller than half a cell vanish (e = −x exactly), which is what B.2a exists for.',
     evidence: [report('spec', 'reports/spec: WNH tables')],
   };
   if (!spec) return { ...base, verdict: 'no evidence', reason: 'reports/spec/results.json is missing.', numbers: [] };
@@ -150,7 +152,10 @@ function langevinClaim(spec: SpecEvidenceDocument | null, theorem: LoadedStudy |
     id: 'langevin-temperature',
     claim: 'Under the WNH the quantized learning equation is a Langevin diffusion whose temperature is set by the resolution: T_q = 1/(24·λ·Q_p²).',
     source: 'paper §3 (the SDE induced by the learning equation); SPEC §4, eqs. 7–8',
-    evidence: [report('spec', 'reports/spec: stationary variance on a quadratic'), ...(theorem ? [report(theorem.dir, `reports/${theorem.dir}: barrier crossings`)] : [])],
+    evidence: [
+      report('spec', 'reports/spec: stationary variance on a quadratic'),
+      ...(theorem ? [report(theorem.dir, `reports/${theorem.dir}: barrier crossings`)] : []),
+    ],
   };
   if (!spec) return { ...base, verdict: 'no evidence', reason: 'reports/spec/results.json is missing.', numbers: [], dependsOn: '' };
   const noisy = spec.langevin.filter((c) => c.noiseCells >= 1);
@@ -159,7 +164,11 @@ function langevinClaim(spec: SpecEvidenceDocument | null, theorem: LoadedStudy |
   const exactFails = exact !== undefined && Math.abs(exact.z) >= 4;
   const numbers = [
     `Gradient noise ≥ 1 cell: stationary variance = prediction (λσ²/2 + 1/(24λQ²) as a temperature) within ${noisy.map((c) => `z = ${c.z.toFixed(2)} (λσ = ${c.noiseCells} cells)`).join(', ')}; ${noisy[0]?.runs ?? 0} independent runs each.`,
-    ...(exact ? [`Exact gradient: measured ${num(exact.measured)} ± ${num(exact.standardError)} against ${num(exact.predicted)} predicted (z = ${num(exact.z)}); ${exact.stoppedRuns} of ${exact.runs} runs stopped moving (the deterministic map falls into the dead zone).`] : []),
+    ...(exact
+      ? [
+          `Exact gradient: measured ${num(exact.measured)} ± ${num(exact.standardError)} against ${num(exact.predicted)} predicted (z = ${num(exact.z)}); ${exact.stoppedRuns} of ${exact.runs} runs stopped moving (the deterministic map falls into the dead zone).`,
+        ]
+      : []),
   ];
   if (theorem) {
     const noiseless = theorem.doc.cells.filter((c) => c.config.labels.design === 'shallow' && ['qsgd-lgv', 'qtadam-lgv'].includes(c.config.optimizer));
@@ -168,7 +177,10 @@ function langevinClaim(spec: SpecEvidenceDocument | null, theorem: LoadedStudy |
     const langevin = theorem.doc.cells.filter((c) => c.config.labels.design === 'shallow' && c.config.optimizer === 'langevin');
     const lCrossed = langevin.reduce((s, c) => s + (c.result.basin.firstPassage?.filter((t) => t !== null && t > 0).length ?? 0), 0);
     const lRuns = langevin.reduce((s, c) => s + c.config.runs, 0);
-    if (runs) numbers.push(`Double well from the shallow well (${scaleWords(theorem)}): the exact-gradient proposed methods entered the global basin in ${crossed} of ${runs} runs over all c; annealed Langevin at the same c in ${lCrossed} of ${lRuns}.`);
+    if (runs)
+      numbers.push(
+        `Double well from the shallow well (${scaleWords(theorem)}): the exact-gradient proposed methods entered the global basin in ${crossed} of ${runs} runs over all c; annealed Langevin at the same c in ${lCrossed} of ${lRuns}.`,
+      );
   }
   return {
     ...base,
@@ -179,7 +191,8 @@ function langevinClaim(spec: SpecEvidenceDocument | null, theorem: LoadedStudy |
         : noisyHolds
           ? 'The stationary variance matches T_q with and without gradient noise.'
           : 'The stationary variance does not match T_q even with gradient noise.',
-    dependsOn: 'Whether the gradient is stochastic (mini-batch SGD, the paper\'s setting) or exact: the quantization error is white only when something else spreads the step over many cells.',
+    dependsOn:
+      "Whether the gradient is stochastic (mini-batch SGD, the paper's setting) or exact: the quantization error is white only when something else spreads the step over many cells.",
     numbers,
   };
 }
@@ -187,7 +200,8 @@ function langevinClaim(spec: SpecEvidenceDocument | null, theorem: LoadedStudy |
 function schedulerClaim(spec: SpecEvidenceDocument | null): Claim {
   const base = {
     id: 'scheduler',
-    claim: 'The scheduler (eqs. 10–12: Q_p = η·b^p, p(t) ≥ ⌈p_inf(t)⌉ from T(t) = b^{2β/(t+2)}·C/ln(t+2)) keeps the realised temperature above a logarithmic schedule, so Theorem 3.1 applies.',
+    claim:
+      'The scheduler (eqs. 10–12: Q_p = η·b^p, p(t) ≥ ⌈p_inf(t)⌉ from T(t) = b^{2β/(t+2)}·C/ln(t+2)) keeps the realised temperature above a logarithmic schedule, so Theorem 3.1 applies.',
     source: 'paper §3 (the supremum/infimum of the quantization parameter, Figure 1); SPEC §5–§6',
     dependsOn: 'The initial index: the guarantee needs T_q(p_0)·ln 2 ≥ C/b² (the reference p_0 = 0 satisfies it); with B.2a off.',
     evidence: [report('spec', 'reports/spec: scheduler margins')],
@@ -199,10 +213,16 @@ function schedulerClaim(spec: SpecEvidenceDocument | null): Claim {
   return {
     ...base,
     verdict: holds ? 'supported' : 'refuted',
-    reason: holds ? 'The scheduler alone never lets T_q(t)·ln(t+2) fall below C/b² when the initial index satisfies the precondition.' : 'The scheduler alone breaks the condition in some setting that satisfies the precondition.',
+    reason: holds
+      ? 'The scheduler alone never lets T_q(t)·ln(t+2) fall below C/b² when the initial index satisfies the precondition.'
+      : 'The scheduler alone breaks the condition in some setting that satisfies the precondition.',
     numbers: [
       `${kept.filter((c) => c.violations === 0).length} of ${kept.length} settings (C ∈ {1e-6, 1e-2, 1}, reference and Langevin κ, β ∈ {0, 20}) keep margin ≥ 1 at all ${kept[0]?.steps ?? 0} steps; smallest margin ${num(Math.min(...kept.map((c) => c.minMargin)))}.`,
-      ...(broken.length ? [`From p_0 = ${broken[0].p0} (T_q(p_0)·ln 2 < C/b²) the margin falls to ${num(Math.min(...broken.map((c) => c.minMargin)))} (${broken[0].violations} steps below 1).`] : []),
+      ...(broken.length
+        ? [
+            `From p_0 = ${broken[0].p0} (T_q(p_0)·ln 2 < C/b²) the margin falls to ${num(Math.min(...broken.map((c) => c.minMargin)))} (${broken[0].violations} steps below 1).`,
+          ]
+        : []),
     ],
   };
 }
@@ -251,9 +271,11 @@ function loadCifarRuns(root: string): CifarRun[] {
 function b2aClaim(spec: SpecEvidenceDocument | null, headline: LoadedStudy | null, cifar: readonly CifarRun[]): Claim {
   const base = {
     id: 'b2a-b2b',
-    claim: 'The sub-functions of Algorithm 1 — B.2a (raise p while the quantized step vanishes) and B.2b (keep p within the bound) — preserve the annealing condition.',
+    claim:
+      'The sub-functions of Algorithm 1 — B.2a (raise p while the quantized step vanishes) and B.2b (keep p within the bound) — preserve the annealing condition.',
     source: 'paper Appendix B.2, Algorithm 1; SPEC §7',
-    dependsOn: 'B.2a is part of every reading (paper, tensor, per-tensor, reference); what differs is which stretch of the step it tests. B.2b alone preserves the condition.',
+    dependsOn:
+      'B.2a is part of every reading (paper, tensor, per-tensor, reference); what differs is which stretch of the step it tests. B.2b alone preserves the condition.',
     evidence: [
       report('spec', 'reports/spec: B.2a one-step break'),
       ...(headline ? [report(headline.dir, `reports/${headline.dir}: "bound broken" per cell`)] : []),
@@ -271,16 +293,24 @@ function b2aClaim(spec: SpecEvidenceDocument | null, headline: LoadedStudy | nul
     const proposed = headline.doc.cells.filter((c) => c.config.spec.kind === 'proposed' && c.result.quantization);
     const withBreak = proposed.filter((c) => (c.result.quantization!.runsBroken ?? 0) > 0);
     const fractions = proposed.map((c) => c.result.quantization!.brokenFraction ?? 0);
-    numbers.push(`Simulations (${scaleWords(headline)}): ${withBreak.length} of ${proposed.length} cells of the proposed methods had runs below the bound; share of run-steps below it ${(100 * Math.min(...fractions)).toFixed(1)}%–${(100 * Math.max(...fractions)).toFixed(1)}%.`);
+    numbers.push(
+      `Simulations (${scaleWords(headline)}): ${withBreak.length} of ${proposed.length} cells of the proposed methods had runs below the bound; share of run-steps below it ${(100 * Math.min(...fractions)).toFixed(1)}%–${(100 * Math.max(...fractions)).toFixed(1)}%.`,
+    );
   }
   for (const r of cifar) {
     const below = r.margins.filter((m) => m.below > 0);
-    if (below.length) numbers.push(`CIFAR-10 ${r.name} (${r.variant}): final margin < 1 in ${below.map((m) => `${m.optimizer} λ = 2^${Math.log2(m.lr)} (${m.below} of ${m.of} seeds)`).join(', ')}.`);
+    if (below.length)
+      numbers.push(
+        `CIFAR-10 ${r.name} (${r.variant}): final margin < 1 in ${below.map((m) => `${m.optimizer} λ = 2^${Math.log2(m.lr)} (${m.below} of ${m.of} seeds)`).join(', ')}.`,
+      );
   }
   return {
     ...base,
     verdict: broken.length > 0 ? 'refuted' : b2bHolds ? 'supported' : 'refuted',
-    reason: broken.length > 0 ? 'B.2b preserves the condition, but B.2a raises the index past the bound whenever a small step vanishes, so Algorithm 1 as a whole does not.' : 'Neither sub-function broke the condition.',
+    reason:
+      broken.length > 0
+        ? 'B.2b preserves the condition, but B.2a raises the index past the bound whenever a small step vanishes, so Algorithm 1 as a whole does not.'
+        : 'Neither sub-function broke the condition.',
     numbers,
   };
 }
@@ -288,9 +318,11 @@ function b2aClaim(spec: SpecEvidenceDocument | null, headline: LoadedStudy | nul
 function theoremClaim(theorem: LoadedStudy | null): Claim {
   const base = {
     id: 'theorem-3.1',
-    claim: 'With c at least the barrier Δ (T(t) ≥ c/ln(t+2)), the quantized learning equation converges weakly to the global minimum (Theorem 3.1, after Geman–Hwang).',
+    claim:
+      'With c at least the barrier Δ (T(t) ≥ c/ln(t+2)), the quantized learning equation converges weakly to the global minimum (Theorem 3.1, after Geman–Hwang).',
     source: 'paper §3, Theorem 3.1, Appendix B.1; SPEC §5',
-    dependsOn: 'The gradient: the exact-gradient quantized step is a deterministic map (no crossings); on SGD\'s noisy gradient the quantized method is a noisy annealed process. The clock (one clock T(t) = c/ln(t + 2) per evaluation for every method) and the horizon.',
+    dependsOn:
+      "The gradient: the exact-gradient quantized step is a deterministic map (no crossings); on SGD's noisy gradient the quantized method is a noisy annealed process. The clock (one clock T(t) = c/ln(t + 2) per evaluation for every method) and the horizon.",
     evidence: theorem ? [report(theorem.dir, `reports/${theorem.dir}: occupancy by horizon, first passage`)] : [],
   };
   if (!theorem) return { ...base, verdict: 'no evidence', reason: 'No theorem study results.', numbers: [] };
@@ -315,7 +347,11 @@ function theoremClaim(theorem: LoadedStudy | null): Claim {
     ...names.flatMap((n) => {
       const f = rise(n);
       const p = pattern(f);
-      return f && p ? [`${n}: rises for ${p.hotRise} of ${p.hot} settings with c ≥ Δ, ${p.coldRise} of ${p.cold} with c ≤ Δ/2 — ${f.entries.map((e) => `${e.group} ${e.otherRate.toFixed(2)} → ${e.subjectRate.toFixed(2)} (${e.onlySubject}:${e.onlyOther}, p_Holm ${e.pHolm.toPrecision(2)})`).join('; ')}.`] : [];
+      return f && p
+        ? [
+            `${n}: rises for ${p.hotRise} of ${p.hot} settings with c ≥ Δ, ${p.coldRise} of ${p.cold} with c ≤ Δ/2 — ${f.entries.map((e) => `${e.group} ${e.otherRate.toFixed(2)} → ${e.subjectRate.toFixed(2)} (${e.onlySubject}:${e.onlyOther}, p_Holm ${e.pHolm.toPrecision(2)})`).join('; ')}.`,
+          ]
+        : [];
     }),
   ];
   const exact = ['qsgd-lgv', 'qtadam-lgv'].map((n) => pattern(rise(n)));
@@ -354,12 +390,18 @@ function globalMinimaClaim(headline: LoadedStudy | null, lrSweep: LoadedStudy | 
   const base = {
     id: 'global-minima',
     claim: 'The proposed quantized learning reaches global minima where SGD/ADAM stop in local ones ("robust to local minima"), on non-convex objectives.',
-    source: 'paper abstract, §1, §5; the benchmark problems are this toolkit\'s (the paper shows none)',
-    dependsOn: 'κ (reference 64/24 with C = 1e-6, or Langevin 1/(24λ) with C = c) and whether the gradient is noisy; hyperparameters by stated rules (c = Δ), the same starts for every method.',
-    evidence: [...(headline ? [report(headline.dir, `reports/${headline.dir}: global-basin rates`)] : []), ...(lrSweep ? [report(lrSweep.dir, `reports/${lrSweep.dir}: per learning rate`)] : [])],
+    source: "paper abstract, §1, §5; the benchmark problems are this toolkit's (the paper shows none)",
+    dependsOn:
+      'κ (reference 64/24 with C = 1e-6, or Langevin 1/(24λ) with C = c) and whether the gradient is noisy; hyperparameters by stated rules (c = Δ), the same starts for every method.',
+    evidence: [
+      ...(headline ? [report(headline.dir, `reports/${headline.dir}: global-basin rates`)] : []),
+      ...(lrSweep ? [report(lrSweep.dir, `reports/${lrSweep.dir}: per learning rate`)] : []),
+    ],
   };
   if (!headline) return { ...base, verdict: 'no evidence', reason: 'No headline study results.', numbers: [] };
-  const families = GLOBAL_MINIMA_PAIRS.map(([s, o]) => headline.doc.comparisons.find((f) => f.id === `headline/${s}-vs-${o}`)).filter((f): f is FamilyDoc => f !== undefined);
+  const families = GLOBAL_MINIMA_PAIRS.map(([s, o]) => headline.doc.comparisons.find((f) => f.id === `headline/${s}-vs-${o}`)).filter(
+    (f): f is FamilyDoc => f !== undefined,
+  );
   const numbers = [
     `Global-basin rate of the final iterate (${scaleWords(headline)}), paired exact McNemar, Holm over the problems of each family:`,
     ...families.map((f) => {
@@ -403,9 +445,11 @@ function verdictOfDecision(d: Decision): Verdict {
 function table1Claim(cifar: readonly CifarRun[]): Claim {
   const base = {
     id: 'table-1',
-    claim: 'On CIFAR-10 (ResNet-32, Table 1) the quantized optimizers classify at least as well as their baselines: QSGD ≥ SGD, QtADAM ≥ ADAM (and better "without any degradation by quantization").',
+    claim:
+      'On CIFAR-10 (ResNet-32, Table 1) the quantized optimizers classify at least as well as their baselines: QSGD ≥ SGD, QtADAM ≥ ADAM (and better "without any degradation by quantization").',
     source: 'paper §4, Table 1, §5; SPEC §8',
-    dependsOn: 'The B.2a reading (paper: one index, all-zero test; tensor; reference: tensor-wise sum test, p_max + 1 cap, B.2b off, clock per step) and the scheduler clock (per epoch as the paper says, per step as the reference code does).',
+    dependsOn:
+      'The B.2a reading (paper: one index, all-zero test; tensor; reference: tensor-wise sum test, p_max + 1 cap, B.2b off, clock per step) and the scheduler clock (per epoch as the paper says, per step as the reference code does).',
   };
   if (cifar.length === 0) return { ...base, verdict: 'no evidence', reason: 'No reports/cifar10 runs.', numbers: [], evidence: [] };
   const primarySize = Math.max(...cifar.map((r) => r.size));
@@ -413,7 +457,9 @@ function table1Claim(cifar: readonly CifarRun[]): Claim {
   const others = cifar.filter((r) => r.size !== primarySize);
   const pairs = [...new Set(primary.flatMap((r) => r.comparisons.map((c) => `${c.subject}|${c.other}`)))];
   const subVerdicts: { pair: string; verdict: Verdict }[] = [];
-  const numbers: string[] = [`Largest scale run here: ${primary[0].scale} (the paper: ResNet-32, 50,000 images, 100 epochs, 10 runs, 9 learning rates). Paired over shared seeds, t with n − 1 degrees of freedom, Holm over λ:`];
+  const numbers: string[] = [
+    `Largest scale run here: ${primary[0].scale} (the paper: ResNet-32, 50,000 images, 100 epochs, 10 runs, 9 learning rates). Paired over shared seeds, t with n − 1 degrees of freedom, Holm over λ:`,
+  ];
   for (const pair of pairs) {
     const [subject, other] = pair.split('|') as [OptimizerName, OptimizerName];
     const decisions: Decision[] = [];
@@ -421,14 +467,21 @@ function table1Claim(cifar: readonly CifarRun[]): Claim {
       const c = r.comparisons.find((x) => x.subject === subject && x.other === other);
       if (!c?.average) continue;
       decisions.push(c.average.decision);
-      const perLr = c.perLr.map((cell: PairedCell) => `λ = 2^${Math.log2(cell.lr!)} ${cell.mean >= 0 ? '+' : ''}${cell.mean.toFixed(2)} (${cell.decision})`).join(', ');
+      const perLr = c.perLr
+        .map((cell: PairedCell) => `λ = 2^${Math.log2(cell.lr!)} ${cell.mean >= 0 ? '+' : ''}${cell.mean.toFixed(2)} (${cell.decision})`)
+        .join(', ');
       numbers.push(`${DISPLAY[subject]} − ${DISPLAY[other]}, ${r.variant} [${r.name}]: average ${pairedWords(c.average)}; per λ: ${perLr}.`);
     }
     const distinct = [...new Set(decisions)];
-    subVerdicts.push({ pair: `${DISPLAY[subject]} ≥ ${DISPLAY[other]}`, verdict: distinct.length > 1 ? 'depends on the reading' : distinct.length === 1 ? verdictOfDecision(distinct[0]) : 'no evidence' });
+    subVerdicts.push({
+      pair: `${DISPLAY[subject]} ≥ ${DISPLAY[other]}`,
+      verdict: distinct.length > 1 ? 'depends on the reading' : distinct.length === 1 ? verdictOfDecision(distinct[0]) : 'no evidence',
+    });
   }
   for (const r of others) {
-    const avg = r.comparisons.filter((c) => c.average).map((c) => `${DISPLAY[c.subject]} − ${DISPLAY[c.other]} ${c.average!.mean >= 0 ? '+' : ''}${c.average!.mean.toFixed(2)} (${c.average!.decision})`);
+    const avg = r.comparisons
+      .filter((c) => c.average)
+      .map((c) => `${DISPLAY[c.subject]} − ${DISPLAY[c.other]} ${c.average!.mean >= 0 ? '+' : ''}${c.average!.mean.toFixed(2)} (${c.average!.decision})`);
     if (avg.length) numbers.push(`Smaller run ${r.name} (${r.scale}; ${r.variant}): ${avg.join(', ')}.`);
   }
   const verdicts = [...new Set(subVerdicts.map((s) => s.verdict))];

@@ -79,7 +79,12 @@ export function pairedComparisons(manifest: Manifest, cells: readonly CellResult
     if (!manifest.optimizers.includes(subject) || !manifest.optimizers.includes(other)) continue;
     const raw = manifest.lrs.flatMap((lr) => {
       const seeds = manifest.seeds.filter((s) => get(subject, lr, s) !== undefined && get(other, lr, s) !== undefined);
-      const c = cell(lr, seeds, seeds.map((s) => get(subject, lr, s)!), seeds.map((s) => get(other, lr, s)!));
+      const c = cell(
+        lr,
+        seeds,
+        seeds.map((s) => get(subject, lr, s)!),
+        seeds.map((s) => get(other, lr, s)!),
+      );
       return c ? [c] : [];
     });
     const adjusted = holmAdjust(raw.map((c) => c.p));
@@ -87,7 +92,12 @@ export function pairedComparisons(manifest: Manifest, cells: readonly CellResult
     // The average: per seed, the mean over learning rates of the difference (seeds finished at every λ on both sides).
     const seeds = manifest.seeds.filter((s) => manifest.lrs.every((lr) => get(subject, lr, s) !== undefined && get(other, lr, s) !== undefined));
     const meanOver = (o: OptimizerName, s: number) => manifest.lrs.reduce((sum, lr) => sum + get(o, lr, s)!, 0) / manifest.lrs.length;
-    const avg = cell(null, seeds, seeds.map((s) => meanOver(subject, s)), seeds.map((s) => meanOver(other, s)));
+    const avg = cell(
+      null,
+      seeds,
+      seeds.map((s) => meanOver(subject, s)),
+      seeds.map((s) => meanOver(other, s)),
+    );
     out.push({ subject, other, metric, perLr, average: avg ? { ...avg, pHolm: avg.p, decision: decide(avg.mean, avg.p) } : null });
   }
   return out;
@@ -107,7 +117,10 @@ export function readReportRun(dir: string): { manifest: Manifest; cells: CellRes
       manifest.seeds.map((seed) => {
         const path = join(dir, 'logs', `${cellName(optimizer, lr, seed)}.jsonl`);
         const history = existsSync(path)
-          ? readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as EpochRecord)
+          ? readFileSync(path, 'utf8')
+              .split('\n')
+              .filter((line) => line.trim() !== '')
+              .map((line) => JSON.parse(line) as EpochRecord)
           : [];
         return { optimizer, lr, seed, history };
       }),

@@ -23,33 +23,73 @@ function write(dir: string, path: string, value: unknown): void {
 }
 
 function spec(denseHolds = true) {
-  const wnh = (spreadCells: number, holds: boolean) => ({ mode: 'round', p: 8, inputs: 'x', spreadCells, n: 10, varianceRatio: holds ? 1 : 0.5, varianceZ: 0, ksP: 0.5, chiSquareP: 0.5, lag1: 0, vanishing: 0, holds });
+  const wnh = (spreadCells: number, holds: boolean) => ({
+    mode: 'round',
+    p: 8,
+    inputs: 'x',
+    spreadCells,
+    n: 10,
+    varianceRatio: holds ? 1 : 0.5,
+    varianceZ: 0,
+    ksP: 0.5,
+    chiSquareP: 0.5,
+    lag1: 0,
+    vanishing: 0,
+    holds,
+  });
   return {
-    schema: 'qle-spec-evidence', version: 1, command: 'c', seed: 1, verdict: [],
+    schema: 'qle-spec-evidence',
+    version: 1,
+    command: 'c',
+    seed: 1,
+    verdict: [],
     wnh: { cases: [wnh(1000, denseHolds), wnh(2, true), wnh(0.1, false)], vanishing: [{ p: 8, n: 10, zeroShare: 1, maxDeviation: 0 }] },
     langevin: [
       { lambda: 0.0625, rate: 0.5, p: 8, noiseCells: 0, runs: 10, measured: 3, standardError: 0.1, predicted: 1, z: 20, stoppedRuns: 10 },
       { lambda: 0.0625, rate: 0.5, p: 8, noiseCells: 1, runs: 10, measured: 1, standardError: 0.1, predicted: 1, z: 0.3, stoppedRuns: 0 },
     ],
-    scheduler: [{ C: 1e-6, kappa: 'k', beta: 20, p0: 0, precondition: true, steps: 100, minMargin: 1.04, violations: 0, finalTemperature: 1, initialTemperature: 1 }],
+    scheduler: [
+      { C: 1e-6, kappa: 'k', beta: 20, p0: 0, precondition: true, steps: 100, minMargin: 1.04, violations: 0, finalTemperature: 1, initialTemperature: 1 },
+    ],
     b2a: [{ step: 2 ** -13, pBefore: 0, pAfter: 12, pInf: 0.41, margin: 0.44 }],
   };
 }
 
 function family(id: string, subject: string, other: string, decisions: ('higher' | 'lower' | 'indistinguishable')[]) {
   return {
-    id, subject, other, measure: 'basin',
+    id,
+    subject,
+    other,
+    measure: 'basin',
     entries: decisions.map((decision, i) => ({
-      group: `g${i}`, runs: 100, subjectRate: decision === 'higher' ? 0.6 : 0.4, otherRate: decision === 'lower' ? 0.6 : 0.4,
-      onlySubject: decision === 'higher' ? 20 : 0, onlyOther: decision === 'lower' ? 20 : 0, p: decision === 'indistinguishable' ? 1 : 1e-6, pHolm: decision === 'indistinguishable' ? 1 : 1e-5, decision,
+      group: `g${i}`,
+      runs: 100,
+      subjectRate: decision === 'higher' ? 0.6 : 0.4,
+      otherRate: decision === 'lower' ? 0.6 : 0.4,
+      onlySubject: decision === 'higher' ? 20 : 0,
+      onlyOther: decision === 'lower' ? 20 : 0,
+      p: decision === 'indistinguishable' ? 1 : 1e-6,
+      pHolm: decision === 'indistinguishable' ? 1 : 1e-5,
+      decision,
     })),
   };
 }
 
 function headline(decisions: ('higher' | 'lower' | 'indistinguishable')[][]) {
-  const pairs = [['qsgd-lgv', 'gd'], ['qsgd-ref', 'gd'], ['qtadam-lgv', 'adam'], ['qtadam-ref', 'adam'], ['qsgd-lgv-noise', 'sgd'], ['qsgd-ref-noise', 'sgd']];
+  const pairs = [
+    ['qsgd-lgv', 'gd'],
+    ['qsgd-ref', 'gd'],
+    ['qtadam-lgv', 'adam'],
+    ['qtadam-ref', 'adam'],
+    ['qsgd-lgv-noise', 'sgd'],
+    ['qsgd-ref-noise', 'sgd'],
+  ];
   return {
-    study: 'headline', command: 'c', verdict: [], options: { runs: 100, steps: 10000, full: false }, cells: [],
+    study: 'headline',
+    command: 'c',
+    verdict: [],
+    options: { runs: 100, steps: 10000, full: false },
+    cells: [],
     comparisons: pairs.map(([s, o], i) => family(`headline/${s}-vs-${o}`, s, o, decisions[i] ?? ['indistinguishable'])),
   };
 }
@@ -66,7 +106,10 @@ function theorem(noisyRises: boolean) {
     result: { basin: { firstPassage: passages }, quantization: null },
   });
   return {
-    study: 'theorem', command: 'c', verdict: [], options: { runs: 3, steps: 100000, full: true },
+    study: 'theorem',
+    command: 'c',
+    verdict: [],
+    options: { runs: 3, steps: 100000, full: true },
     comparisons: [rise('langevin', seen), rise('qsgd-lgv', flat), rise('qtadam-lgv', flat), rise('qsgd-lgv-noise', noisyRises ? seen : flat), rise('sa', seen)],
     cells: [cell('qsgd-lgv', [null, null, null]), cell('langevin', [5, null, 90])],
   };
@@ -75,15 +118,30 @@ function theorem(noisyRises: boolean) {
 /** A CIFAR-10 report directory: manifest, per-seed logs, results.json. `shift` is QSGD − SGD in points, per seed. */
 function cifarRun(dir: string, name: string, reading: 'paper' | 'reference', shift: number[]) {
   const manifest: Manifest = {
-    run: name, model: 'mlp', optimizers: ['qsgd', 'sgd'], lrs: [2 ** -6], seeds: [1, 2, 3], epochs: 1, batch: 128, trainSubset: 6144, testSubset: 2000,
-    shuffle: false, quantization: { ...DEFAULT_QUANTIZATION, reading: READINGS[reading] }, adam: ADAM_DEFAULTS, backend: 'cpu', createdAt: '2026-01-01T00:00:00.000Z',
+    run: name,
+    model: 'mlp',
+    optimizers: ['qsgd', 'sgd'],
+    lrs: [2 ** -6],
+    seeds: [1, 2, 3],
+    epochs: 1,
+    batch: 128,
+    trainSubset: 6144,
+    testSubset: 2000,
+    shuffle: false,
+    quantization: { ...DEFAULT_QUANTIZATION, reading: READINGS[reading] },
+    adam: ADAM_DEFAULTS,
+    backend: 'cpu',
+    createdAt: '2026-01-01T00:00:00.000Z',
   };
   write(dir, `cifar10/${name}/manifest.json`, manifest);
   write(dir, `cifar10/${name}/results.json`, { summaries: [] });
   const log = (test: number) => `${JSON.stringify({ epoch: 1, loss: 1, trainAccuracy: test, testAccuracy: test, diverged: false })}\n`;
   [1, 2, 3].forEach((seed, i) => {
     const base = 0.3 + 0.05 * i;
-    for (const [optimizer, test] of [['sgd', base], ['qsgd', base + shift[i] / 100]] as [OptimizerName, number][]) {
+    for (const [optimizer, test] of [
+      ['sgd', base],
+      ['qsgd', base + shift[i] / 100],
+    ] as [OptimizerName, number][]) {
       write(dir, `cifar10/${name}/logs/${cellName(optimizer, 2 ** -6, seed)}.jsonl`, log(test));
     }
   });
