@@ -2,6 +2,7 @@
  * Assembles one study's report directory: report.md (opening with its verdict), results.json (with
  * the verdict and every paired comparison), summary.csv, and the figures (Vega-Lite spec, SVG, PNG).
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper } from '../hyper.ts';
@@ -157,5 +158,15 @@ export async function writeStudyReport(
   write('results.json', `${JSON.stringify(resultsDocument(study, cells, results, meta, rendering.verdict, rendering.families))}\n`);
   write('summary.csv', csv(rendering.summary ?? summaryOf(rows(cells, results))));
   write('report.md', markdown);
+  if (options.figures !== false) removeStaleFigures(dir, written);
   return written;
+}
+
+/** Figures of an earlier version of the study that this rendering no longer draws (a renamed figure must not linger beside the report). */
+function removeStaleFigures(dir: string, written: readonly string[]): void {
+  if (!existsSync(dir)) return;
+  const kept = new Set(written.map((path) => path.slice(dir.length + 1)));
+  for (const name of readdirSync(dir)) {
+    if (/\.(svg|png|vl\.json)$/.test(name) && !kept.has(name)) rmSync(join(dir, name));
+  }
 }

@@ -347,8 +347,8 @@ export function familyOf(cell: Pick<CellConfig, 'spec'>): Family4 {
 }
 
 export const MAX_SERIES = 8;
-/** Eight colours that stay apart in print and for common colour-vision deficiencies (Okabe–Ito). */
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+/** Eight colours that stay apart in print and for common colour-vision deficiencies (Okabe–Ito, with Tol's wine for the yellow, which vanishes on white). */
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
 
 /** The panels methods are split into when one panel would hold more than MAX_SERIES lines. */
 const PANEL_GROUPS: readonly { readonly name: string; readonly families: readonly Family4[] }[] = [
@@ -400,7 +400,7 @@ export function lineChart(options: {
     title: options.seriesTitle,
     sort: seriesOrder,
     scale: options.independentColors ? { range: PALETTE } : { domain: seriesOrder, range: PALETTE },
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
+    legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, labelLimit: 240 },
   };
   const dash = {
     field: 'proposed',
@@ -473,7 +473,7 @@ export function dotChart(options: {
     columns: options.columns ?? 2,
     spec: {
       width: 230,
-      height: { step: options.colorBy ? 24 : 13 },
+      height: { step: options.colorBy ? 15 : 13 },
       layer: [
         { mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.7 }, encoding: { y, ...offset, x: { field: 'lower', type: 'quantitative' }, x2: { field: 'upper' }, color } },
         { mark: { type: 'point', filled: true, size: 45, opacity: 1 }, encoding: { y, ...offset, x, color, shape } },
