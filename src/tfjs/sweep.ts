@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
 import type { ModelName } from './models.ts';
-import { cellName, DEFAULT_BATCH, DEFAULT_QUANTIZATION, lrLabel, type OptimizerName, type QuantizationConfig } from './names.ts';
+import { cellName, DEFAULT_BATCH, DEFAULT_QUANTIZATION, lrLabel, normalizeQuantization, type OptimizerName, type QuantizationConfig } from './names.ts';
 import { readLog, sameConfig, trainRun, type EpochRecord, type RunConfig } from './train.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
@@ -70,7 +70,8 @@ export function runDirectory(runsDir: string, run: string): string {
 
 /** The `qle cifar10` command that reproduces a plan (options at their defaults are left out). */
 export function commandFor(plan: SweepPlan): string {
-  const q = plan.quantization;
+  // Legacy manifests (committed reports) carry the pre-reading fields: normalise before reading them.
+  const q = normalizeQuantization(plan.quantization);
   const d = DEFAULT_QUANTIZATION;
   const args = [
     'npm run -s qle -- cifar10',
