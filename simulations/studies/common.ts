@@ -330,9 +330,9 @@ export function exactLandingSentences(all: readonly Row[], label: (row: Row) => 
 // Figures.
 
 /** How a method is drawn: the proposed methods stand out (solid, thick), the others are dashed. */
-export type Family4 = 'proposed' | 'fixed-p' | 'plain' | 'annealed' | 'control';
+export type MethodFamily = 'proposed' | 'fixed-p' | 'plain' | 'annealed' | 'control';
 
-export function familyOf(cell: Pick<CellConfig, 'spec'>): Family4 {
+export function familyOf(cell: Pick<CellConfig, 'spec'>): MethodFamily {
   switch (cell.spec.kind) {
     case 'proposed':
       return 'proposed';
@@ -351,14 +351,14 @@ export const MAX_SERIES = 8;
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
 
 /** The panels methods are split into when one panel would hold more than MAX_SERIES lines. */
-const PANEL_GROUPS: readonly { readonly name: string; readonly families: readonly Family4[] }[] = [
+const PANEL_GROUPS: readonly { readonly name: string; readonly families: readonly MethodFamily[] }[] = [
   { name: 'proposed', families: ['proposed'] },
   { name: 'fixed p and the control', families: ['fixed-p', 'control'] },
   { name: 'plain and annealed', families: ['plain', 'annealed'] },
 ];
 
 /** Panel of each method: by family group, a group of more than MAX_SERIES split into numbered parts. */
-export function panelsOf(methods: readonly { readonly name: string; readonly family: Family4 }[]): Map<string, string> {
+export function panelsOf(methods: readonly { readonly name: string; readonly family: MethodFamily }[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const group of PANEL_GROUPS) {
     const members = methods.filter((m) => group.families.includes(m.family)).map((m) => m.name);
