@@ -11,6 +11,8 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 
 export const OPTIMIZER_NAMES = ['qsgd', 'qtadam', 'sgd', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+/** The paper's names of the optimizers (Table 1's columns). */
+export const DISPLAY: Readonly<Record<OptimizerName, string>> = Object.freeze({ adam: 'ADAM', qtadam: 'QtADAM', sgd: 'SGD', qsgd: 'QSGD' });
 
 /**
  * Which TensorFlow.js backend trains: `auto` takes the first that loads of tensorflow
@@ -40,6 +42,17 @@ export function backendChoice(explicit?: BackendChoice, fromEnv: string | undefi
 
 /** SPEC §8: mini-batch 128. */
 export const DEFAULT_BATCH = 128;
+
+/** "2^-6" for powers of two, the decimal otherwise. */
+export function lrLabel(lr: number): string {
+  const k = Math.log2(lr);
+  return Number.isInteger(k) ? `2^${k}` : String(lr);
+}
+
+/** The file name (without extension) of one run's log and checkpoint. */
+export function cellName(optimizer: OptimizerName, lr: number, seed: number): string {
+  return `${optimizer}_lr${lrLabel(lr).replace('^', '')}_seed${seed}`;
+}
 
 export const DEFAULT_RUNS_DIR = cacheDir('cifar10-runs');
 

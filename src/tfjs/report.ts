@@ -5,10 +5,11 @@
  * does and does not show. Everything is computed from the run's JSONL logs; nothing is typed in.
  */
 import { describeReading } from '../core/reading.ts';
-import { normalizeQuantization } from './names.ts';
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { DISPLAY, normalizeQuantization } from './names.ts';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { meanVariance } from '../core/stats.ts';
+import { meanVariance, studentTQuantile } from '../core/stats.ts';
+import { pairedComparisons, pairedWords, type PairedComparison } from './paired.ts';
 import { annealingMargin, withKappa } from '../core/schedule.ts';
 import { renderFigure } from '../report/figures.ts';
 import { table } from '../report/format.ts';
@@ -23,12 +24,6 @@ import type { EpochRecord } from './train.ts';
 
 /** Table 1's column order. */
 const COLUMNS: OptimizerName[] = ['adam', 'qtadam', 'sgd', 'qsgd'];
-const DISPLAY: Record<OptimizerName, string> = { adam: 'ADAM', qtadam: 'QtADAM', sgd: 'SGD', qsgd: 'QSGD' };
-/** The quantized optimizer and its baseline. */
-const PAIRS: [OptimizerName, OptimizerName][] = [
-  ['qtadam', 'adam'],
-  ['qsgd', 'sgd'],
-];
 
 export interface Summary {
   readonly n: number;
@@ -116,56 +111,35 @@ export function modelDescription(model: ModelName): string {
   return model === 'mlp' ? `MLP 3072-${MLP_HIDDEN}-10 (ReLU)` : `ResNet-${6 * RESNET_DEPTH_N[model] + 2} (option A)`;
 }
 
-/** Difference of means a − b with a combined standard error, when both have runs. */
-function difference(a: Summary, b: Summary): { d: number; se: number } | undefined {
-  if (a.n === 0 || b.n === 0) return undefined;
-  const se = Math.sqrt((a.sd * a.sd) / a.n + (b.sd * b.sd) / b.n);
-  return { d: a.mean - b.mean, se };
-}
-
-function verdict(diff: { d: number; se: number }): string {
-  if (diff.se === 0) return diff.d === 0 ? 'equal' : diff.d > 0 ? 'higher' : 'lower';
-  if (Math.abs(diff.d) <= 2 * diff.se) return 'indistinguishable (|difference| ≤ 2 standard errors)';
-  return diff.d > 0 ? 'higher (by more than 2 standard errors)' : 'lower (by more than 2 standard errors)';
-}
-
-/** The generated "what it shows" sentences. */
-export function findings(manifest: Manifest, summaries: CellSummary[], paper: PaperTable1): { shows: string[]; doesNot: string[] } {
-  const get = (o: OptimizerName, lr: number) => summaries.find((s) => s.optimizer === o && s.lr === lr);
+/**
+ * The generated "what it shows" sentences. Table 1's pairs are judged by paired differences over
+ * the shared seeds (./paired.ts: Student-t with the actual degrees of freedom, Holm over λ).
+ */
+export function findings(manifest: Manifest, summaries: CellSummary[], paper: PaperTable1, comparisons: readonly PairedComparison[]): { shows: string[]; doesNot: string[] } {
   const shows: string[] = [];
-  for (const [q, base] of PAIRS) {
-    if (!manifest.optimizers.includes(q) || !manifest.optimizers.includes(base)) continue;
-    const parts: string[] = [];
-    const ours: number[] = [];
-    const oursSe: number[] = [];
-    const theirs: number[] = [];
-    for (const lr of manifest.lrs) {
-      const a = get(q, lr);
-      const b = get(base, lr);
-      if (!a || !b) continue;
-      const diff = difference(a.test, b.test);
-      if (!diff) continue;
-      ours.push(diff.d);
-      oursSe.push(diff.se);
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+  for (const c of comparisons.filter((x) => x.metric === 'test')) {
+    const q = c.subject;
+    const base = c.other;
+    if (c.perLr.length === 0) continue;
+    const parts = c.perLr.map((cell) => {
+      const pa = paperCell(paper, q, cell.lr!);
+      const pb = paperCell(paper, base, cell.lr!);
+      return `at λ = ${lrLabel(cell.lr!)} ${DISPLAY[q]} − ${DISPLAY[base]} = ${pairedWords(cell)}${pa && pb ? `; paper: ${signed(pa.test - pb.test)}` : ''}`;
+    });
+    shows.push(`${DISPLAY[q]} against ${DISPLAY[base]}, test top-1, paired over shared seeds: ${parts.join('; ')}.`);
+    const theirs = manifest.lrs.map((lr) => {
       const pa = paperCell(paper, q, lr);
       const pb = paperCell(paper, base, lr);
-      if (pa && pb) theirs.push(pa.test - pb.test);
-      parts.push(
-        `at λ = ${lrLabel(lr)} ${DISPLAY[q]} − ${DISPLAY[base]} = ${diff.d >= 0 ? '+' : ''}${diff.d.toFixed(2)} points test top-1 (± ${diff.se.toFixed(2)} s.e.), ${verdict(diff)}` +
-          (pa && pb ? `; paper: ${pa.test - pb.test >= 0 ? '+' : ''}${(pa.test - pb.test).toFixed(2)}` : ''),
-      );
-    }
-    if (parts.length === 0) continue;
-    shows.push(`${DISPLAY[q]} against ${DISPLAY[base]}: ${parts.join('; ')}.`);
-    if (theirs.length === ours.length) {
-      const o = mean(ours);
-      const se = Math.sqrt(oursSe.reduce((sum, x) => sum + x * x, 0)) / oursSe.length;
-      const t = mean(theirs);
-      const agree = Math.sign(o) === Math.sign(t);
-      const significant = Math.abs(o) > 2 * se;
+      return pa && pb ? pa.test - pb.test : undefined;
+    });
+    if (c.average && theirs.every((x) => x !== undefined)) {
+      const t = mean(theirs as number[]);
+      const a = c.average;
+      const agree = Math.sign(a.mean) === Math.sign(t);
       shows.push(
-        `Averaged over these ${ours.length} learning rates, ${DISPLAY[q]} − ${DISPLAY[base]} is ${o >= 0 ? '+' : ''}${o.toFixed(2)} points test top-1 here (± ${se.toFixed(2)} s.e.) and ${t >= 0 ? '+' : ''}${t.toFixed(2)} in the paper at the same learning rates: the sign ${agree ? 'agrees' : 'disagrees'} with the paper` +
-          (significant ? ', and the difference here is larger than 2 standard errors.' : ', but the difference here is within 2 standard errors of zero, so this run cannot tell the sign.'),
+        `Averaged over these ${manifest.lrs.length} learning rates, ${DISPLAY[q]} − ${DISPLAY[base]} is ${pairedWords(a)} here and ${signed(t)} in the paper at the same learning rates: the sign ${agree ? 'agrees' : 'disagrees'} with the paper` +
+          (a.decision === 'indistinguishable' ? ', but the interval here includes 0, so this run cannot tell the sign.' : `, and the difference here is significant (${a.decision}).`),
       );
     }
   }
@@ -192,7 +166,7 @@ export function findings(manifest: Manifest, summaries: CellSummary[], paper: Pa
   const doesNot = [
     `It is not the paper's experiment: ${modelDescription(manifest.model)} instead of ResNet-32, ${manifest.trainSubset.toLocaleString('en-US')} of ${TRAIN_COUNT.toLocaleString('en-US')} training images, ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'} instead of 100, ${manifest.seeds.length} seeds instead of 10, ${manifest.lrs.length} of the 9 learning rates. Absolute accuracies are not comparable with the paper's columns, which are shown for the layout and for the direction of the differences only.`,
     `It does not test the paper's claim of reaching a global minimum: Theorem 3.1 is asymptotic (logarithmic cooling over an unbounded horizon)${epochsShort ? `, and ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'} with the scheduler clock per ${manifest.quantization.timeUnit} reach only t = ${ticks}` : ''}; a difference in final accuracy after a short run says nothing about which minimum a run converges to.`,
-    `With ${manifest.seeds.length} seeds per cell the standard errors are large relative to the paper's reported differences (0.01–2 points); differences called indistinguishable above are not evidence of equality.`,
+    `With ${manifest.seeds.length} seeds per cell a paired difference has ${manifest.seeds.length - 1} degree${manifest.seeds.length === 2 ? '' : 's'} of freedom (t critical value ${manifest.seeds.length > 1 ? studentTQuantile(0.975, manifest.seeds.length - 1).toFixed(2) : '—'}): the intervals are wide relative to the paper's reported differences (0.01–2 points); differences called indistinguishable above are not evidence of equality.`,
   ];
   return { shows, doesNot };
 }
@@ -320,8 +294,9 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   }
 
   const q = normalizeQuantization(manifest.quantization);
-  const { shows, doesNot } = findings(manifest, summaries, paper);
-  const results = { manifest, summaries, computeSeconds, wallSeconds, finishedRuns: finished, plannedRuns: planned, findings: { shows, doesNot } };
+  const comparisons = [...pairedComparisons(manifest, cells, 'test'), ...pairedComparisons(manifest, cells, 'train')];
+  const { shows, doesNot } = findings(manifest, summaries, paper, comparisons);
+  const results = { manifest, summaries, comparisons, computeSeconds, wallSeconds, finishedRuns: finished, plannedRuns: planned, findings: { shows, doesNot } };
   writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
   const imagesPerSecond = computeSeconds > 0 ? imagesTrained / computeSeconds : NaN;

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
 import type { ModelName } from './models.ts';
-import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
+import { cellName, DEFAULT_BATCH, DEFAULT_QUANTIZATION, lrLabel, normalizeQuantization, type OptimizerName, type QuantizationConfig } from './names.ts';
 import { readLog, sameConfig, trainRun, type EpochRecord, type RunConfig } from './train.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
@@ -65,15 +65,7 @@ export function gridCells(plan: SweepPlan, shard: Shard = WHOLE_GRID): GridCell[
   return cells.filter((_, i) => i % shard.count === shard.index - 1);
 }
 
-/** "2^-6" for powers of two, the decimal otherwise. */
-export function lrLabel(lr: number): string {
-  const k = Math.log2(lr);
-  return Number.isInteger(k) ? `2^${k}` : String(lr);
-}
-
-export function cellName(optimizer: OptimizerName, lr: number, seed: number): string {
-  return `${optimizer}_lr${lrLabel(lr).replace('^', '')}_seed${seed}`;
-}
+export { cellName, lrLabel } from './names.ts';
 
 /** A run name already used with other settings: the user chooses another name (exit 2 in the CLI). */
 export class RunConflictError extends Error {
@@ -89,7 +81,8 @@ export function runDirectory(runsDir: string, run: string): string {
 
 /** The `qle cifar10` command that reproduces a plan (options at their defaults are left out). */
 export function commandFor(plan: SweepPlan): string {
-  const q = plan.quantization;
+  // Legacy manifests (committed reports) carry the pre-reading fields: normalise before reading them.
+  const q = normalizeQuantization(plan.quantization);
   const d = DEFAULT_QUANTIZATION;
   const args = [
     'npm run -s qle -- cifar10',

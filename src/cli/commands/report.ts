@@ -1,8 +1,14 @@
-/** `qle report` (`npm run report`): simulation studies and convergence reports (simulations/). */
+/**
+ * `qle report` (`npm run report`): the simulation studies (simulations/), the measured evidence for
+ * the claims about the quantized step (reports/spec, src/claims/evidence.ts), and last the claims
+ * ledger (reports/CLAIMS.md, claims.json) built from every results file on disk.
+ */
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { runReport } from '../../../simulations/report.ts';
+import { ReportRequestError, runReport, validateRequest, type ReportRequest } from '../../../simulations/report.ts';
 import { STUDY_NAMES } from '../../../simulations/studies/index.ts';
+import { writeSpecEvidence } from '../../claims/evidence.ts';
+import { ledgerRoot, writeClaims } from '../../claims/ledger.ts';
 import { parseInteger, parseNumber, positive } from '../parse.ts';
 import { cacheDir } from '../../io/cache-dir.ts';
 import { parseList } from '../paths.ts';
@@ -40,10 +46,13 @@ function parseBox(raw: string): [number, number] {
 }
 
 
+/** Reports that are not cell studies: the spec evidence, and the ledger alone (it is also written after every run). */
+const EXTRA_REPORTS = ['spec', 'claims'] as const;
+
 export function register(program: Command): void {
   program
     .command('report')
-    .description(`run simulation studies and write reports/<study>/ (studies: ${STUDY_NAMES.join(', ')}; default all)`)
+    .description(`run simulation studies and write reports/<study>/, then the claims ledger reports/CLAIMS.md (reports: ${[...STUDY_NAMES, ...EXTRA_REPORTS].join(', ')}; default all)`)
     .argument('[studies...]', 'studies to run')
     .option('--full', 'the large study (1000 runs per cell, 10^5 evaluations per run)')
     .option('--runs <N>', 'runs per cell (overrides the scale)', parseInteger('runs', 1))
@@ -65,8 +74,15 @@ export function register(program: Command): void {
     .option('--objective-box <L,U>', 'box of the formula objective (default -5,5)', parseBox)
     .option('--optimizer-module <FILE>', 'add your optimizer: a module exporting an OptimizerPlugin (examples/plugins/optimizer.ts)')
     .action(async (studies: string[], options: ReportOptions) => {
-      await runReport({
-        studies: studies.length ? studies : undefined,
+      const all = [...STUDY_NAMES, ...EXTRA_REPORTS];
+      for (const name of studies) {
+        if (!all.includes(name)) throw new ReportRequestError(`unknown study ${JSON.stringify(name)}; known: ${all.join(', ')}`);
+      }
+      const cellStudies = studies.filter((s) => !(EXTRA_REPORTS as readonly string[]).includes(s));
+      const everything = studies.length === 0;
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const request: ReportRequest = {
+        studies: cellStudies.length ? cellStudies : undefined,
         full: options.full,
         runs: options.runs,
         steps: options.steps,
@@ -85,7 +101,15 @@ export function register(program: Command): void {
         objective: options.objective,
         objectiveBox: options.objectiveBox,
         optimizerModule: options.optimizerModule,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
+        log,
+      };
+      validateRequest(request);
+      if (everything || cellStudies.length) await runReport(request);
+      if (everything || studies.includes('spec')) {
+        const started = performance.now();
+        const dir = await writeSpecEvidence(ledgerRoot(options.out), 'npm run report -- spec', options.figures);
+        log(`spec: evidence for the claims about the quantized step in ${((performance.now() - started) / 1000).toFixed(1)} s → ${dir}/report.md`);
+      }
+      log(`claims: ${writeClaims(ledgerRoot(options.out)).join(', ')}`);
     });
 }

@@ -42,6 +42,9 @@ export function createDoubleWell(tilt = DEFAULT_TILT): Objective {
     minimum: doubleWellValue(globalMin, tilt),
     minimisers: [Float64Array.of(globalMin)],
     barrier: doubleWellValue(top, tilt) - doubleWellValue(shallowMin, tilt),
+    globalBasin(w, offset) {
+      return w[offset] < top;
+    },
     value(w, offset) {
       return doubleWellValue(w[offset], tilt);
     },

@@ -34,5 +34,7 @@ export function createObjective(name: string, dims: number): Objective {
 }
 
 export * from './objective.ts';
+export { inGlobalBasin, quench, type QuenchOptions, type QuenchResult } from './basin.ts';
+export { mirrorObjective } from './mirror.ts';
 export { createDoubleWell, doubleWellCriticalPoints, doubleWellValue, DEFAULT_TILT, MAX_TILT } from './double-well.ts';
 

@@ -1,0 +1,11 @@
+import { theorem } from './simulations/studies/theorem.ts';
+import { runCell } from './simulations/runner.ts';
+const opts = { full: false, seed: 20260601, runs: 40, steps: 20000, delta: 0.1, epsilon: 0.01 };
+const t0 = performance.now();
+const cells = theorem.cells(opts);
+console.log(cells.length, 'cells');
+const results = cells.map((c) => runCell(c));
+console.log(((performance.now() - t0)/1000).toFixed(1), 's');
+const r = theorem.render(cells, results);
+console.log(r.verdict.join('\n'));
+console.log(r.markdown);
