@@ -9,6 +9,7 @@ import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
 import * as check from './commands/check.ts';
 import * as cifar10 from './commands/cifar10.ts';
+import * as cifar10Readings from './commands/cifar10-readings.ts';
 import * as vectors from './commands/vectors.ts';
 import * as report from './commands/report.ts';
 import * as step from './commands/step.ts';
@@ -17,7 +18,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize, step, check, vectors, report, cifar10];
+const COMMANDS: CommandModule[] = [schedule, quantize, step, check, vectors, report, cifar10, cifar10Readings];
 
 /** The package's version: the same package.json from the sources and from dist/ (a self-reference). */
 export const VERSION: string = createRequire(import.meta.url)('qle/package.json').version;

@@ -354,7 +354,8 @@ export function backendPhrase(manifest: Manifest): string {
 /** reports/cifar10/README.md: one line per rendered run (scale, quantization settings, mean test top-1 per optimizer). */
 export function renderIndex(reportParent: string): void {
   const runs = readdirSync(reportParent, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'results.json')))
+    // Run reports only (a readings comparison has results.json but no manifest of its own).
+    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'results.json')) && existsSync(join(reportParent, e.name, 'manifest.json')))
     .map((e) => e.name)
     .sort();
   const rows = runs.map((run) => {
@@ -387,6 +388,16 @@ export function renderIndex(reportParent: string): void {
     '',
     table(['run', 'scale', 'quantization', ...COLUMNS.map((o) => `${DISPLAY[o]} test`), 'compute'], rows),
     '',
+    ...comparisonLinks(reportParent),
   ].join('\n');
   writeFileAtomic(join(reportParent, 'README.md'), md);
+}
+
+/** Links to the readings comparisons (qle cifar10-readings): folders with a report but no run manifest. */
+function comparisonLinks(reportParent: string): string[] {
+  const folders = readdirSync(reportParent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'report.md')) && !existsSync(join(reportParent, e.name, 'manifest.json')))
+    .map((e) => e.name)
+    .sort();
+  return folders.length ? ['B.2a readings compared on one grid (`qle cifar10-readings`): ' + folders.map((f) => `[${f}](${f}/report.md)`).join(', ') + '.', ''] : [];
 }
