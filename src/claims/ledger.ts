@@ -357,7 +357,9 @@ function theoremClaim(theorem: LoadedStudy | null): Claim {
   const versusSgd = theorem.doc.comparisons.find((f) => f.id === 'theorem/qsgd-lgv-noise-vs-sgd');
   if (versusSgd) {
     const t = tally(versusSgd);
-    numbers.push(`qsgd-lgv-noise against SGD at the same gradient noise (constant T_end, no annealing), last horizon: higher on ${t.higher}, lower on ${t.lower}, indistinguishable on ${t.indistinguishable} of ${versusSgd.entries.length} values of c/Δ.`);
+    numbers.push(
+      `qsgd-lgv-noise against SGD at the same gradient noise (constant T_end, no annealing), last horizon: higher on ${t.higher}, lower on ${t.lower}, indistinguishable on ${t.indistinguishable} of ${versusSgd.entries.length} values of c/Δ.`,
+    );
   }
   const sgd = pattern(rise('sgd'));
   const exact = ['qsgd-lgv', 'qtadam-lgv'].map((n) => pattern(rise(n)));
