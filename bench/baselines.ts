@@ -55,7 +55,12 @@ function python(request: object): PythonResult | null {
     console.log(`(baselines skipped: ${PYTHON} not found)`);
     return null;
   }
-  const run = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const run = spawnSync(PYTHON, [SCRIPT], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   if (run.status !== 0) {
     console.log(`(baselines failed: ${run.stderr.trim().split('\n').pop()})`);
     return null;
@@ -91,7 +96,13 @@ export function quantizeVsNumpy(): Ratio {
   const plainTarget = new Float64Array(n);
   const time = (f: () => void) => {
     f();
-    return best(REPEATS, () => cpuSeconds(() => { for (let c = 0; c < calls; c++) f(); })) / calls;
+    return (
+      best(REPEATS, () =>
+        cpuSeconds(() => {
+          for (let c = 0; c < calls; c++) f();
+        }),
+      ) / calls
+    );
   };
   const wasm = time(() => quantizeVectorInto(source, 0, target, 0, n, grid, 'round'));
   const js = withKernels(false, () => time(() => quantizeVectorInto(plainSource, 0, plainTarget, 0, n, grid, 'round')));
@@ -135,8 +146,12 @@ export function qsgdVsNumpy(): Ratio[] {
   const timed = (population: Population) => {
     const phases = () => {
       const { optimizer } = reset(population);
-      const cold = cpuSeconds(() => { for (let t = 0; t < steps; t++) optimizer.step(t); });
-      const steady = cpuSeconds(() => { for (let t = steps; t < 2 * steps; t++) optimizer.step(t); });
+      const cold = cpuSeconds(() => {
+        for (let t = 0; t < steps; t++) optimizer.step(t);
+      });
+      const steady = cpuSeconds(() => {
+        for (let t = steps; t < 2 * steps; t++) optimizer.step(t);
+      });
       return { cold, steady, population, optimizer };
     };
     phases(); // warm-up: JIT and the kernels' memory
@@ -191,11 +206,15 @@ export function qsgdVsNumpy(): Ratio[] {
   }
   const numpy = baseline ? (baseline.numpySeconds as { cold: number; steady: number }) : null;
   const count = runs * steps;
-  console.log(`\n## QSGD (qsgd-lgv, paper reading) on 2-D Rastrigin, ${runs} runs × ${steps} steps per phase, M particle-steps/s (CPU time, best of ${REPEATS})`);
+  console.log(
+    `\n## QSGD (qsgd-lgv, paper reading) on 2-D Rastrigin, ${runs} runs × ${steps} steps per phase, M particle-steps/s (CPU time, best of ${REPEATS})`,
+  );
   console.log('| implementation | cold (t = 0 … 199, B.2a raises) | steady (t = 200 … 399) | cold ÷ numpy | steady ÷ numpy |');
   console.log('| --- | --- | --- | --- | --- |');
   const row = (name: string, t: { cold: number; steady: number }) =>
-    console.log(`| ${name} | ${rate(count, t.cold)} | ${rate(count, t.steady)} | ${numpy ? (numpy.cold / t.cold).toFixed(2) : 'n/a'} | ${numpy ? (numpy.steady / t.steady).toFixed(2) : 'n/a'} |`);
+    console.log(
+      `| ${name} | ${rate(count, t.cold)} | ${rate(count, t.steady)} | ${numpy ? (numpy.cold / t.cold).toFixed(2) : 'n/a'} | ${numpy ? (numpy.steady / t.steady).toFixed(2) : 'n/a'} |`,
+    );
   row('qle, wasm kernels (default)', wasm);
   row('qle, JS (QLE_WASM=0)', js);
   if (baseline && numpy) {

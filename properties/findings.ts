@@ -6,10 +6,9 @@
 import fc from 'fast-check';
 import { annealingMargin, infimumIndex, REFERENCE_SCHEDULE, type ScheduleParams } from '../src/core/schedule.ts';
 import { SEED } from './config.ts';
-import { coreScheduler, runAlgorithm, scheduleParamsArb, tinyStepsArb, type StepRecord } from './scheduler.props.ts';
+import { coreLearner, MARGIN_TOLERANCE, runAlgorithm, scheduleParamsArb, tinyStepsArb, type StepRecord } from './scheduler.props.ts';
 
-/** Tolerance on the margin for float rounding in T(t), p_inf(t) and κ/Q² (a relative 1e-12). */
-export const MARGIN_TOLERANCE = 1e-12;
+export { MARGIN_TOLERANCE };
 
 /** One step's annealing margin T_q(t)·ln(t+2)/(C/b²) at the index the step used. */
 export interface MarginRecord extends StepRecord {
@@ -19,7 +18,7 @@ export interface MarginRecord extends StepRecord {
 
 /** The annealing margin of every step of Algorithm 1 with both B.2a and B.2b on. */
 export function annealingTrace(params: ScheduleParams, steps: readonly (readonly number[])[]): MarginRecord[] {
-  return runAlgorithm(coreScheduler, params, { avoidVanishing: true, bound: true }, steps).map((r) => ({
+  return runAlgorithm(coreLearner, params, { avoidVanishing: true, bound: true }, steps).map((r) => ({
     ...r,
     pInf: infimumIndex(r.t, params),
     margin: annealingMargin(r.used, r.t, params),

@@ -87,6 +87,9 @@ export const gridParamsArb: fc.Arbitrary<GridParams> = fc.oneof(
   fc.record({ eta: fc.integer({ min: 1, max: 1000 }), base: fc.integer({ min: 2, max: 16 }), p: fc.integer({ min: -12, max: 12 }) }),
 );
 
+/** Only the reference's binary grids (η = 1, b = 2), for implementations that support no other. */
+export const binaryGridParamsArb: fc.Arbitrary<GridParams> = fc.record({ eta: fc.constant(1), base: fc.constant(2), p: fc.integer({ min: -60, max: 60 }) });
+
 /** Only non-binary grids: where a naive Math.floor(Q·x)/Q can land one cell off. */
 export const nonBinaryGridParamsArb: fc.Arbitrary<GridParams> = fc.oneof(
   fc.record({ eta: fc.constant(3), base: fc.constant(10), p: fc.integer({ min: -22, max: 22 }) }),

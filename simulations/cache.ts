@@ -13,6 +13,9 @@ import { writeFileAtomic } from './report/write.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** TypeScript in a checkout, its compiled JavaScript in an installed package (dist/), never declarations. */
+const isSource = (name: string) => (name.endsWith('.ts') && !name.endsWith('.d.ts')) || name.endsWith('.js');
+
 /**
  * Source files whose content decides a cell's numbers: the core, the wasm kernels that run it (their
  * assembly sources and loaders; bit-identical to the core by test, hashed all the same) and the
@@ -25,7 +28,7 @@ function computingSources(): string[] {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
         if (!['report', 'studies'].includes(name)) walk(path);
-      } else if (name.endsWith('.ts') && !name.includes('test') && !name.startsWith('_')) {
+      } else if (isSource(name) && !name.includes('test') && !name.startsWith('_')) {
         files.push(path);
       }
     }

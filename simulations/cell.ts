@@ -32,6 +32,10 @@ export interface CellConfig {
   readonly labels: Readonly<Record<string, string | number>>;
   /** Double-well tilt when it is not the default (unused otherwise). */
   readonly tilt?: number;
+  /** Starts uniform in this interval per coordinate instead of the objective's box. */
+  readonly startBox?: readonly [number, number];
+  /** Evaluation counts at which per-run basin and δ indicators are recorded; default [steps]. */
+  readonly horizons?: readonly number[];
 }
 
 export interface Spread {
@@ -72,6 +76,32 @@ export interface QuantizationTrace {
   readonly floor: readonly number[] | null;
 }
 
+/** Per-run indicators at one horizon: one character per run, '1' or '0' (diverged runs '0'). */
+export interface HorizonIndicators {
+  /** Evaluations so far. */
+  readonly t: number;
+  /** The iterate lies in the global minimisers' basin (closed form, or quenched by gradient descent). */
+  readonly basin: string;
+  /** The iterate lies within δ of a global minimiser. */
+  readonly delta: string;
+}
+
+/** Where the runs are relative to the global basin (SPEC §5: the law of W concentrates on it). */
+export interface BasinResult {
+  /** How membership was decided: the objective's closed form, or quenching with gradient descent. */
+  readonly decidedBy: 'closed-form' | 'quench';
+  /** Per run: the start lies in the global basin. */
+  readonly start: string;
+  readonly horizons: readonly HorizonIndicators[];
+  /** Runs in the global basin at each checkpoint (closed form only, else null). */
+  readonly series: readonly number[] | null;
+  /**
+   * Per run: the first evaluation count after which the iterate was in the global basin, checked
+   * after every step (0: started there; null: never). Closed form only, else null.
+   */
+  readonly firstPassage: readonly (number | null)[] | null;
+}
+
 export interface CellResult {
   readonly evaluationsPerRun: number;
   readonly diverged: number;
@@ -82,6 +112,9 @@ export interface CellResult {
     readonly exact: number;
     readonly rateDelta: Interval;
     readonly rateEpsilon: Interval;
+    /** Runs whose final iterate lies in the global basin, and its Wilson interval. */
+    readonly hitsBasin: number;
+    readonly rateBasin: Interval;
     /** f − f* of the final iterates (diverged runs excluded; null if all diverged). */
     readonly gap: Spread | null;
   };
@@ -94,4 +127,5 @@ export interface CellResult {
   /** Annealed optimizers: the temperature they target at each checkpoint. */
   readonly temperature: readonly number[] | null;
   readonly quantization: QuantizationTrace | null;
+  readonly basin: BasinResult;
 }

@@ -8,7 +8,7 @@ describe('report determinism', () => {
     const dirs = [tempDir('det0'), tempDir('det1'), tempDir('det2')];
     const runs = await Promise.all([0, 1, 2].map((workers, i) => runReport({ ...SMALL, workers, outDir: dirs[i], cacheDir: null })));
     const [inProcess, oneWorker, twoWorkers] = dirs.map((d) => snapshot(d));
-    expect(Object.keys(inProcess)).toEqual(['report.md', 'results.json']);
+    expect(Object.keys(inProcess)).toEqual(['report.md', 'results.json', 'summary.csv']);
     expect(oneWorker).toEqual(inProcess);
     expect(twoWorkers).toEqual(inProcess);
     expect(runs.map((r) => r[0].execution.computed)).toEqual([12, 12, 12]);

@@ -89,7 +89,8 @@ async function runOnWorkers(
   finish: (i: number, result: CellResult) => void,
 ): Promise<void> {
   if (queue.length === 0) return;
-  const entry = new URL('./worker-entry.mjs', import.meta.url);
+  // From TypeScript sources (a checkout) the worker needs tsx's loader; compiled (dist/), it does not.
+  const entry = import.meta.url.endsWith('.ts') ? new URL('./worker-entry.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
   const workers = Array.from({ length: count }, () => new Worker(entry));
   let next = 0;
   try {

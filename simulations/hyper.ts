@@ -5,15 +5,19 @@
  * - λ: the GD-stable power of two, λ = 2^−⌈log2 L⌉ clamped to the paper's grid [2^−10, 2^−2], with
  *   L the largest second difference ‖∇f(x + h·e_i) − ∇f(x − h·e_i)‖/(2h) over 256 seeded points of
  *   the box (h = 1e−4) and every coordinate i.
- * - c (temperature scale of the annealed peers and of the proposed methods with Langevin κ): the
- *   standard deviation of f over 4096 seeded uniform points of the box (the Theorem 3.1 study
- *   instead sets c relative to the analytic barrier Δ).
+ * - c (temperature constant of every annealed method: Langevin, simulated annealing, the proposed
+ *   methods with Langevin κ as C): c = Δ, the barrier of Theorem 3.1 — the objective's analytic Δ
+ *   where it states one, else the estimate Δ̂ of estimateBarrier. It is the smallest c for which the
+ *   theorem promises convergence, and it ends the run cold relative to the barrier: on the one
+ *   clock T(t) = c/ln(t + 2) of every annealed method, T_end/Δ = 1/ln(N + 2) (0.109 at N = 10^4,
+ *   0.087 at N = 10^5). The Theorem 3.1 study sweeps c/Δ instead.
  * - SGD gradient-noise σ = √(2·T_end/λ): SGD then runs at the constant temperature λσ²/2 = T_end,
- *   the temperature c/ln(λN + 2) the annealed Langevin peer reaches at the end of the budget N.
+ *   the temperature c/ln(N + 2) the annealed methods reach at the end of the budget N.
  * - Simulated-annealing proposal σ = (upper − lower)/100.
  */
-import { createObjective } from '../src/core/objectives/index.ts';
-import type { Objective } from '../src/core/objectives/objective.ts';
+import { gemanHwangTemperature, noiseForTemperature } from '../src/core/sde.ts';
+import { createObjective, quench } from '../src/core/objectives/index.ts';
+import { distanceToMinimiser, type Objective } from '../src/core/objectives/objective.ts';
 import { createRng, deriveSeed, fillUniform } from '../src/core/rng.ts';
 
 /** The seed of the rule samples: fixed, independent of any study seed. */
@@ -24,18 +28,39 @@ export const LAMBDA_MAX_LOG2 = -2;
 export interface Problem {
   readonly objective: string;
   readonly dims: number;
+  /** A plug-in objective: where it comes from, so worker threads can load it (simulations/plugins.ts). */
+  readonly source?: ObjectiveSource;
+  /** The mirror image f(−w) (core mirrorObjective): the floor quantizer's control. Same rules' outputs as f. */
+  readonly mirrored?: boolean;
 }
+
+/** A user's objective as cells carry it: a module (path and content hash) or a formula with its box and minimisers. */
+export type ObjectiveSource =
+  | { readonly kind: 'module'; readonly path: string; readonly sha256: string }
+  | {
+      readonly kind: 'expression';
+      readonly expression: string;
+      readonly lower: number;
+      readonly upper: number;
+      /** Found numerically by the main thread (core local-minima), so every worker uses the same ones. */
+      readonly minimisers: readonly (readonly number[])[];
+      /** How they were found, for the report. */
+      readonly method: string;
+    };
 
 export interface ProblemHyper {
   /** L, the curvature estimate behind λ. */
   readonly curvature: number;
   readonly lambda: number;
+  /** The barrier the c rule used, and where it came from. */
+  readonly barrier: number;
+  readonly barrierSource: 'analytic' | 'estimated';
   readonly c: number;
   readonly proposal: number;
 }
 
 export function problemKey(problem: Problem): string {
-  return `${problem.objective}-d${problem.dims}`;
+  return `${problem.objective}-d${problem.dims}${problem.mirrored ? '-mirrored' : ''}`;
 }
 
 export function estimateCurvature(objective: Objective): number {
@@ -65,43 +90,105 @@ export function estimateCurvature(objective: Objective): number {
   return L;
 }
 
-export function valueSpread(objective: Objective): number {
+/** Local minimisers closer than this fraction of the box width are one. */
+const SAME_MINIMISER = 1e-4;
+const BARRIER_STARTS = 64;
+const BARRIER_RANDOM_DIRECTIONS = 16;
+/** Ray resolution, in box widths. */
+const RAY_STEP = 1 / 4000;
+
+/**
+ * Δ̂, the depth of the deepest non-global well found, from the objective alone: 64 seeded uniform
+ * points of the box are quenched (core quench) to local minimisers, deduplicated. For each
+ * non-global one m, the depth along a ray from m is the highest f met on the ray before f first
+ * drops below f(m) (inside the box), minus f(m); the well's depth is the smallest over the 2d axis
+ * directions and 16 seeded random directions (a ray upper-bounds the true pass, so the smallest is
+ * the best bound); Δ̂ is the largest well depth. Wells with no lower point on any ray are skipped.
+ */
+export function estimateBarrier(objective: Objective): number {
   const d = objective.dims;
-  const rng = createRng(deriveSeed(HYPER_SEED, d, 2));
+  const width = objective.upper - objective.lower;
+  const rng = createRng(deriveSeed(HYPER_SEED, d, 3));
   const x = new Float64Array(d);
-  const values = new Float64Array(4096);
-  for (let s = 0; s < values.length; s++) {
+  const minima: { point: Float64Array; value: number }[] = [];
+  for (let s = 0; s < BARRIER_STARTS; s++) {
     fillUniform(rng, x, objective.lower, objective.upper);
-    values[s] = objective.value(x, 0);
+    const { point, value } = quench(objective, x, 0);
+    const known = minima.some((m) => Math.hypot(...m.point.map((v, i) => v - point[i])) < SAME_MINIMISER * width);
+    if (!known) minima.push({ point, value });
   }
-  let mean = 0;
-  for (const v of values) mean += v / values.length;
-  let ss = 0;
-  for (const v of values) ss += (v - mean) ** 2;
-  return Math.sqrt(ss / (values.length - 1));
+  const directions: Float64Array[] = [];
+  for (let i = 0; i < d; i++) {
+    for (const sign of [1, -1]) {
+      const u = new Float64Array(d);
+      u[i] = sign;
+      directions.push(u);
+    }
+  }
+  for (let k = 0; k < BARRIER_RANDOM_DIRECTIONS; k++) {
+    const u = Float64Array.from({ length: d }, () => rng.normal());
+    const norm = Math.hypot(...u);
+    directions.push(u.map((v) => v / norm));
+  }
+  const globalTolerance = 1e-3 * width;
+  const point = new Float64Array(d);
+  let deepest = 0;
+  for (const m of minima) {
+    if (distanceToMinimiser(objective, m.point, 0) < globalTolerance) continue;
+    let depth = Infinity;
+    for (const u of directions) {
+      let highest = m.value;
+      for (let step = 1; ; step++) {
+        const r = step * RAY_STEP * width;
+        let inside = true;
+        for (let i = 0; i < d; i++) {
+          point[i] = m.point[i] + r * u[i];
+          if (point[i] < objective.lower || point[i] > objective.upper) inside = false;
+        }
+        if (!inside || highest - m.value >= depth) break; // left the box, or no better than a ray already found
+        const value = objective.value(point, 0);
+        if (value < m.value - 1e-12 * Math.max(1, Math.abs(m.value))) {
+          depth = Math.min(depth, highest - m.value);
+          break;
+        }
+        highest = Math.max(highest, value);
+      }
+    }
+    if (Number.isFinite(depth)) deepest = Math.max(deepest, depth);
+  }
+  return deepest;
 }
 
 const cache = new Map<string, ProblemHyper>();
 
 export function problemHyper(problem: Problem): ProblemHyper {
-  const key = problemKey(problem);
+  // A plug-in's name can stand for another function on the next request: its source is in the key.
+  const key = problem.source ? `${problemKey(problem)} ${JSON.stringify(problem.source)}` : problemKey(problem);
   const known = cache.get(key);
   if (known) return known;
   const objective = createObjective(problem.objective, problem.dims);
   const curvature = estimateCurvature(objective);
   const log2 = Math.min(LAMBDA_MAX_LOG2, Math.max(LAMBDA_MIN_LOG2, -Math.ceil(Math.log2(curvature))));
+  const analytic = objective.barrier;
+  const barrier = analytic ?? estimateBarrier(objective);
   const hyper: ProblemHyper = {
     curvature,
     lambda: 2 ** log2,
-    c: valueSpread(objective),
+    barrier,
+    barrierSource: analytic === undefined ? 'estimated' : 'analytic',
+    c: barrier,
     proposal: (objective.upper - objective.lower) / 100,
   };
   cache.set(key, hyper);
   return hyper;
 }
 
-/** σ of SGD's gradient noise: constant temperature λσ²/2 = c/ln(λ·steps + 2). */
+/** The temperature every annealed method reaches after `steps` evaluations on the one clock: c/ln(steps + 2) (core sde.ts). */
+export function endTemperature(c: number, steps: number): number {
+  return gemanHwangTemperature(c, 1)(steps);
+}
+
+/** σ of SGD's gradient noise: constant temperature λσ²/2 = T_end = c/ln(steps + 2) (core sde.ts). */
 export function sgdNoise(lambda: number, c: number, steps: number): number {
-  const finalTemperature = c / Math.log(lambda * steps + 2);
-  return Math.sqrt((2 * finalTemperature) / lambda);
+  return noiseForTemperature(endTemperature(c, steps), lambda);
 }

@@ -1,15 +1,17 @@
-/** Issue 3, drivers: one budget, shared starts, quantized iterates on their grids, metrics that can fail. */
+/** Issue 3 and 10, drivers: one budget, the same starts for every optimizer, quantized steps on their grids, metrics that can fail. */
 import { describe, expect, it } from 'vitest';
-import { createObjective } from '../src/core/objectives/index.ts';
-import { makeStepScratch, quantizedPopulationStep } from '../src/core/learning.ts';
-import { makeGrid, quantize, quantizeVector } from '../src/core/quantizer.ts';
+import { createDoubleWell, createObjective, doubleWellCriticalPoints, DEFAULT_TILT } from '../src/core/objectives/index.ts';
+import { Learner, vectorLayout, type QuantizationConfig } from '../src/core/learner.ts';
+import { makeGrid, quantizeVector } from '../src/core/quantizer.ts';
+import { READINGS } from '../src/core/reading.ts';
 import { createRng } from '../src/core/rng.ts';
-import { REFERENCE_SCHEDULE, Scheduler } from '../src/core/schedule.ts';
-import { problemHyper } from './hyper.ts';
+import { REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
+import type { CellConfig } from './cell.ts';
+import { estimateBarrier, problemHyper } from './hyper.ts';
 import { checkpointsFor } from './metrics.ts';
 import { createOptimizer, type OptimizerSpec } from './optimizers/index.ts';
 import { Population, studySeeds } from './population.ts';
-import { NOISY_QUANTIZED, OPTIMIZER_NAMES, quantizesNoisyGradient, specFor, type SpecInputs } from './roster.ts';
+import { CONTROL, NOISY_QUANTIZED, OPTIMIZER_NAMES, quantizesNoisyGradient, specFor, type SpecInputs } from './roster.ts';
 import { runCell } from './runner.ts';
 import { HORIZONS } from './studies/theorem.ts';
 
@@ -46,26 +48,48 @@ describe('simulation drivers', () => {
     for (const x of a.w) expect(x >= o.lower && x <= o.upper).toBe(true);
   });
 
-  it('quantized iterates stay on the grid of their run\'s index, with and without gradient noise (eq. 5 from a snapped start)', () => {
+  it('quantized optimizers start where every other optimizer starts (no snapping), and every applied step lies on the grid of the index it used', () => {
     const hyper = problemHyper(problem);
+    const gdStart = population(1).w;
     for (const name of ['qsgd-p8', 'qsgd-lgv', 'qtadam-ref', ...NOISY_QUANTIZED]) {
       const pop = population(1);
       const optimizer = createOptimizer(specFor(name, { ...hyper, steps: 300 }), pop);
+      expect(pop.w, name).toEqual(gdStart);
+      const learner = optimizer.learner!;
       let offGrid = 0;
+      let moved = 0;
       for (let t = 0; t < 300; t++) {
+        const before = Float64Array.from(pop.w);
         optimizer.step(t);
-        const scheduler = optimizer.scheduler!;
         for (let r = 0; r < pop.runs; r++) {
-          const grid = makeGrid(1, 2, scheduler.p[r]);
+          const grid = makeGrid(1, 2, learner.report.tensorIndex[r]);
           for (let i = 0; i < pop.dims; i++) {
-            const x = pop.w[r * 2 + i];
-            // On G_p: an integer multiple of the cell, i.e. its own quantization (core quantizer).
-            if (!Number.isInteger(x * grid.Q) || quantize(x, grid, 'round') !== x) offGrid++;
+            const dq = learner.quantizedStep[r * 2 + i];
+            // On G_p: an integer multiple of the cell (binary grid: exact in floating point).
+            if (!Number.isInteger(dq * grid.Q)) offGrid++;
+            if (pop.w[r * 2 + i] !== before[r * 2 + i] + dq) offGrid++;
+            if (dq !== 0) moved++;
           }
         }
       }
       expect(offGrid, name).toBe(0);
+      expect(moved, name).toBeGreaterThan(0);
     }
+  });
+
+  it('the control (cells of 2^-30, exact gradient) ends every run in the same basin as GD from the same starts, and a coarse grid does not', () => {
+    const base = {
+      study: 't', index: 0, problemIndex: 0, problem: { objective: 'double-well', dims: 1 }, runs: 60, steps: 3000,
+      seed: 9, delta: 0.1, epsilon: 0.01, targets: [0.01], labels: {},
+    };
+    const hyper = problemHyper(base.problem);
+    const gd = runCell({ ...base, optimizer: 'gd', spec: specFor('gd', { ...hyper, steps: 3000 }) });
+    const control = runCell({ ...base, index: 1, optimizer: CONTROL, spec: specFor(CONTROL, { ...hyper, steps: 3000 }) });
+    expect(control.basin.horizons[0].basin).toBe(gd.basin.horizons[0].basin);
+    expect(control.basin.start).toBe(gd.basin.start);
+    // p = 0 (integer cells): steps of size < 1/2 vanish, the runs stay where they started, so some end elsewhere than GD's.
+    const coarse = runCell({ ...base, index: 2, optimizer: 'p0', spec: { kind: 'fixed-quantized', direction: 'sgd', lambda: hyper.lambda, p: 0, mode: 'round' } });
+    expect(coarse.basin.horizons[0].delta).not.toBe(gd.basin.horizons[0].delta);
   });
 
   it('the -noise optimizers are exactly the quantized specs with gradient noise, each with sgd\'s σ on the problem', () => {
@@ -90,7 +114,7 @@ describe('simulation drivers', () => {
         const pop = population(3);
         const optimizer = createOptimizer(spec, pop);
         for (let t = 0; t < 200; t++) optimizer.step(t);
-        return { w: Array.from(pop.w), p: Array.from(optimizer.scheduler!.p) };
+        return { w: Array.from(pop.w), p: Array.from(optimizer.learner!.scheduler!.indices) };
       };
       const plain = trajectory(specFor(name.replace('-noise', ''), { ...hyper, steps: 200 }));
       expect(trajectory({ ...noisy, noise: 0 }), name).toEqual(plain);
@@ -106,22 +130,16 @@ describe('simulation drivers', () => {
       const sigma = spec.noise!;
       const pop = population(4);
       const optimizer = createOptimizer(spec, pop);
-      const scheduler = optimizer.scheduler!;
-      const pStart = Array.from(scheduler.p);
-      // The index the step was quantized at (after B.2a), before afterStep's tick can raise it.
-      let pStep: number[] = [];
-      const tick = scheduler.afterStep.bind(scheduler);
-      scheduler.afterStep = () => {
-        pStep = Array.from(scheduler.p);
-        tick();
-      };
       optimizer.step(0);
+      // The index each run's step was quantized with (after B.2a, before B.2b's tick).
+      const pStep = Array.from(optimizer.learner!.report.tensorIndex);
 
       const seeds = studySeeds(5, 0, 4);
       const start = population(4).w;
       let differsFromNoiseless = 0;
       for (let r = 0; r < pop.runs; r++) {
-        const w0 = quantizeVector(start.subarray(r * 2, r * 2 + 2), makeGrid(1, 2, pStart[r]), 'round');
+        // No snapping: w_0 is the shared start itself.
+        const w0 = start.slice(r * 2, r * 2 + 2);
         const g = new Float64Array(2);
         objective.gradient(w0, 0, g, 0);
         const rng = createRng(seeds.noise(r));
@@ -154,16 +172,23 @@ describe('simulation drivers', () => {
     expect(gd.targets[1].ert).toBeGreaterThan(0);
   });
 
-  it('a population step equals the same runs stepped one by one (the core fast path agrees with the per-run path)', () => {
+  it('a population learner equals the same runs stepped one by one by single learners (the core fast path agrees with the per-run path)', () => {
     const runs = 24;
     const dims = 2;
-    const params = { ...REFERENCE_SCHEDULE, kappa: 1, C: 1e-3, p0: 0, pMax: 12 };
+    const quantization: QuantizationConfig = {
+      reading: READINGS.paper,
+      schedule: { ...REFERENCE_SCHEDULE, kappa: 1, C: 1e-3, p0: 0, pMax: 12 },
+      b2a: true,
+      b2b: true,
+      clock: 'step',
+      weightsOnGrid: false,
+    };
     const rng = createRng(11);
-    const population = new Scheduler(params, { avoidVanishing: true, bound: true }, 'step', runs);
-    const single = Array.from({ length: runs }, () => new Scheduler(params, { avoidVanishing: true, bound: true }, 'step', 1));
+    const make = (n: number) => new Learner({ direction: 'sgd', learningRate: 2 ** -4, quantization, tensors: vectorLayout(dims), runs: n });
+    const population = make(runs);
+    const single = Array.from({ length: runs }, () => make(1));
     const w = new Float64Array(runs * dims);
-    const wSingle = new Float64Array(runs * dims);
-    const scratch = makeStepScratch(runs * dims);
+    const wSingle = Array.from({ length: runs }, () => new Float64Array(dims));
     const h = new Float64Array(runs * dims);
     for (let t = 0; t < 400; t++) {
       // Directions from tiny (vanishing at every index) to large, sometimes shared by all runs.
@@ -171,28 +196,59 @@ describe('simulation drivers', () => {
       const shared = rng.uniform() < 0.3;
       for (let i = 0; i < h.length; i++) h[i] = shared && i >= dims ? h[i % dims] : scale * rng.normal();
       const before = Float64Array.from(w);
-      const pBefore = Array.from(population.p);
-      const vanished = quantizedPopulationStep(w, h, runs, dims, 2 ** -4, 'round', population, scratch);
-      // Eq. 5 against the quantizer itself: w gained Q_p(−λh) at the index the step ended with, and
-      // a run vanished iff its step was all zero at the index it started with.
+      population.step(w, h);
+      // Eq. 5 against the quantizer itself: w gained Q_p(−λh) at the index the step was quantized with.
       for (let r = 0; r < runs; r++) {
         const d = Float64Array.from(h.subarray(r * dims, (r + 1) * dims), (x) => -(2 ** -4) * x);
-        const expected = quantizeVector(d, makeGrid(1, 2, population.p[r]), 'round');
+        const expected = quantizeVector(d, makeGrid(1, 2, population.report.tensorIndex[r]), 'round');
         for (let i = 0; i < dims; i++) expect(w[r * dims + i]).toBe(before[r * dims + i] + expected[i]);
-        const atStart = quantizeVector(d, makeGrid(1, 2, pBefore[r]), 'round');
-        expect(population.vanished[r]).toBe(atStart.every((x) => x === 0) ? 1 : 0);
+        const atStart = quantizeVector(d, makeGrid(1, 2, population.report.tensorStartIndex[r]), 'round');
+        expect(population.report.vanished[r]).toBe(atStart.every((x) => x === 0) ? 1 : 0);
       }
-      population.afterStep();
-      let vanishedSingle = 0;
       for (let r = 0; r < runs; r++) {
-        vanishedSingle += quantizedPopulationStep(wSingle.subarray(r * dims), h.subarray(r * dims), 1, dims, 2 ** -4, 'round', single[r], scratch);
-        single[r].afterStep();
+        single[r].step(wSingle[r], h.slice(r * dims, (r + 1) * dims));
+        expect(Array.from(wSingle[r])).toEqual(Array.from(w.subarray(r * dims, (r + 1) * dims)));
+        expect(single[r].scheduler!.index(0)).toBe(population.scheduler!.index(r));
+        expect(single[r].report.vanished[0]).toBe(population.report.vanished[r]);
       }
-      expect(vanished).toBe(vanishedSingle);
-      expect(w).toEqual(wSingle);
-      expect(Array.from(population.p)).toEqual(single.map((s) => s.p[0]));
-      expect(Array.from(population.vanished)).toEqual(single.map((s) => s.vanished[0]));
     }
+  });
+
+  it('starts lie in the cell\'s start box when it has one (the theorem study\'s shallow starts)', () => {
+    const top = doubleWellCriticalPoints(DEFAULT_TILT)[1];
+    const pop = new Population(createDoubleWell(), 200, studySeeds(3, 0, 0), [top, 2]);
+    for (const x of pop.w) expect(x > top && x <= 2).toBe(true);
+  });
+
+  it('basin bookkeeping: first passage (every step) is consistent with occupancy at checkpoints and with the start basin; quench and closed form agree', () => {
+    const base: CellConfig = {
+      study: 't', index: 0, problemIndex: 0, problem: { objective: 'double-well', dims: 1 }, runs: 50, steps: 3000,
+      seed: 4, delta: 0.1, epsilon: 0.01, targets: [0.01], labels: {}, horizons: [100, 3000],
+      optimizer: 'langevin', spec: { kind: 'langevin', lambda: 2 ** -6, c: 1.5 },
+    };
+    const result = runCell(base);
+    const { basin } = result;
+    expect(basin.decidedBy).toBe('closed-form');
+    // A run in the global basin at a checkpoint has entered it by then.
+    result.checkpoints.forEach((t, i) => {
+      const entered = basin.firstPassage!.filter((f) => f !== null && f <= t).length;
+      expect(basin.series![i]).toBeLessThanOrEqual(entered);
+    });
+    // Started in the basin ⇔ first passage 0.
+    basin.firstPassage!.forEach((f, r) => expect(f === 0).toBe(basin.start[r] === '1'));
+    // Indicators at the horizons match the counted series at the same checkpoints.
+    for (const h of basin.horizons) {
+      const i = result.checkpoints.indexOf(h.t);
+      expect(h.basin.split('').filter((c) => c === '1').length).toBe(basin.series![i]);
+      expect(h.delta.split('').filter((c) => c === '1').length).toBe(result.seriesDelta[i]);
+    }
+    expect(basin.firstPassage!.some((f) => f !== null && f > 0)).toBe(true);
+  });
+
+  it('the barrier rule recovers the double well\'s analytic Δ from the objective alone (rays from quenched minima)', () => {
+    const well = createDoubleWell();
+    const { globalBasin: _closedForm, barrier: _analytic, ...plain } = well;
+    expect(estimateBarrier(plain)).toBeCloseTo(well.barrier!, 3);
   });
 
   it('the theorem study horizons are checkpoints of a 10^5-step run', () => {

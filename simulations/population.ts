@@ -62,7 +62,12 @@ export class Population {
   /** The wasm gradient + guard of a built-in objective (null: the JS loops). */
   private readonly kernel: PopulationGradient | null;
 
-  constructor(readonly objective: Objective, readonly runs: number, seeds: PopulationSeeds) {
+  /**
+   * Starts are uniform in `startBox` (per coordinate; default the objective's box): the theorem
+   * study starts every run in the shallow well's basin this way. The divergence guard keeps the
+   * objective's box.
+   */
+  constructor(readonly objective: Objective, readonly runs: number, seeds: PopulationSeeds, startBox?: readonly [number, number]) {
     this.dims = objective.dims;
     const n = runs * this.dims;
     const wasm = kernels();
@@ -72,9 +77,9 @@ export class Population {
     this.kernel = wasm ? populationGradient(wasm, objective, runs, this) : null;
     this.rngs = [];
     for (let r = 0; r < runs; r++) {
-      // Starts uniform in the objective's box.
       const start = createRng(seeds.start(r));
-      fillUniform(start, this.w.subarray(r * this.dims, (r + 1) * this.dims), objective.lower, objective.upper);
+      const [lower, upper] = startBox ?? [objective.lower, objective.upper];
+      fillUniform(start, this.w.subarray(r * this.dims, (r + 1) * this.dims), lower, upper);
       this.rngs.push(createRng(seeds.noise(r)));
     }
     const width = objective.upper - objective.lower;

@@ -5,6 +5,7 @@
 import { REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
 import { sgdNoise } from './hyper.ts';
 import type { OptimizerSpec } from './optimizers/optimizer.ts';
+import { pluginSpec } from './optimizers/plugin.ts';
 
 /** What a spec needs besides the optimizer's name. */
 export interface SpecInputs {
@@ -16,6 +17,12 @@ export interface SpecInputs {
 
 /** Fixed indices of the conventional quantized baselines: cells of 1/16, 1/256, 1/4096. */
 export const FIXED_P = [4, 8, 12] as const;
+/**
+ * The control's index: cells of 2^-30, far below any step λ·∇f of the studies, so that the
+ * noiseless quantized equation from GD's starts must coincide with GD (a check of the design).
+ */
+export const CONTROL_P = 30;
+export const CONTROL = `qsgd-p${CONTROL_P}`;
 
 const R = REFERENCE_SCHEDULE;
 
@@ -50,13 +57,20 @@ export const ROSTER: ReadonlyMap<string, RosterEntry> = new Map<string, RosterEn
   [
     'sgd',
     {
-      description: 'SGD: gradient + N(0, σ²) noise at the final Langevin temperature',
+      description: 'SGD: gradient + N(0, σ²) noise, constant temperature λσ²/2 = T_end = c/ln(N + 2) (the annealed methods\' final temperature)',
       spec: ({ lambda, c, steps }) => ({ kind: 'sgd', lambda, noise: sgdNoise(lambda, c, steps) }),
     },
   ],
   ['adam', { description: 'ADAM (β1 0.9, β2 0.999, ε 1e-8)', spec: ({ lambda }) => ({ kind: 'adam', lambda }) }],
   ...FIXED_P.map((p) => [`qsgd-p${p}`, fixed('sgd', p)] as const),
   ...FIXED_P.map((p) => [`qadam-p${p}`, fixed('adam', p)] as const),
+  [
+    CONTROL,
+    {
+      description: `control: conventional quantized SGD, p fixed at ${CONTROL_P} (cell 2^-${CONTROL_P}), exact gradient — a noiseless quantized method on a grid so fine that from the same starts it must end where GD ends`,
+      spec: ({ lambda }) => ({ kind: 'fixed-quantized', direction: 'sgd', lambda, p: CONTROL_P, mode: 'round' }),
+    },
+  ],
   [
     'qsgd-ref',
     {
@@ -74,7 +88,7 @@ export const ROSTER: ReadonlyMap<string, RosterEntry> = new Map<string, RosterEn
   [
     'qsgd-lgv',
     {
-      description: 'proposed QSGD, Langevin κ = 1/(24λ), C = c (the annealed peers\' c)',
+      description: 'proposed QSGD, Langevin κ = 1/(24λ), C = c (the annealed peers\' c), exact gradient',
       spec: ({ lambda, c }) => proposed('sgd', 'langevin', c, lambda),
     },
   ],
@@ -109,7 +123,7 @@ export const ROSTER: ReadonlyMap<string, RosterEntry> = new Map<string, RosterEn
   [
     'langevin',
     {
-      description: 'annealed Langevin, Euler–Maruyama dt = λ, T = c/ln(λt + 2)',
+      description: 'annealed Langevin, Euler–Maruyama dt = λ, T = c/ln(t + 2) on the shared clock (t = evaluations)',
       spec: ({ lambda, c }) => ({ kind: 'langevin', lambda, c }),
     },
   ],
@@ -138,6 +152,9 @@ export function quantizesNoisyGradient(spec: OptimizerSpec): boolean {
 
 export function specFor(name: string, inputs: SpecInputs): OptimizerSpec {
   const entry = ROSTER.get(name);
+  // A loaded plug-in (qle report --optimizer-module) gets the same stated hyperparameters.
+  const plugin = entry ? undefined : pluginSpec(name, inputs);
+  if (plugin) return plugin;
   if (!entry) throw new RangeError(`unknown optimizer ${JSON.stringify(name)}; known: ${OPTIMIZER_NAMES.join(', ')}`);
   return entry.spec(inputs);
 }

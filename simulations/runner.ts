@@ -1,21 +1,98 @@
 /**
  * Runs one cell: builds the population and the optimizer, steps it `steps` times, and measures
- * hits, hitting times and (for quantized optimizers) the index, temperature, vanishing and
- * annealing-bound diagnostics along the way.
+ * hits, hitting times, global-basin occupancy and first passage, and (for quantized optimizers)
+ * the index, temperature, vanishing and annealing-bound diagnostics along the way.
  */
-import { createDoubleWell, createObjective } from '../src/core/objectives/index.ts';
+import { createDoubleWell, createObjective, inGlobalBasin, mirrorObjective } from '../src/core/objectives/index.ts';
 import { distanceToMinimiser, type Objective } from '../src/core/objectives/objective.ts';
 import { makeGrid } from '../src/core/quantizer.ts';
 import { annealingMargin, logarithmicFloor, quantizationTemperature } from '../src/core/schedule.ts';
 import { expectedRunningTime, hittingEcdf, wilsonInterval } from '../src/core/stats.ts';
-import type { CellConfig, CellResult, QuantizationTrace, Spread } from './cell.ts';
+import type { BasinResult, CellConfig, CellResult, HorizonIndicators, QuantizationTrace, Spread } from './cell.ts';
 import { checkpointsFor, median, spread } from './metrics.ts';
 import { createOptimizer, type PopulationOptimizer } from './optimizers/index.ts';
 import { Population, studySeeds } from './population.ts';
 
 export function objectiveOf(cell: Pick<CellConfig, 'problem' | 'tilt'>): Objective {
-  if (cell.problem.objective === 'double-well' && cell.tilt !== undefined) return createDoubleWell(cell.tilt);
-  return createObjective(cell.problem.objective, cell.problem.dims);
+  const base =
+    cell.problem.objective === 'double-well' && cell.tilt !== undefined
+      ? createDoubleWell(cell.tilt)
+      : createObjective(cell.problem.objective, cell.problem.dims);
+  return cell.problem.mirrored ? mirrorObjective(base) : base;
+}
+
+/**
+ * Global-basin bookkeeping of a population: membership at the start and at the horizons (closed
+ * form or quench), and, where the objective has a closed form (cheap), occupancy at every
+ * checkpoint and the first passage checked after every step.
+ */
+class BasinWatch {
+  readonly closedForm: boolean;
+  readonly start: string;
+  readonly horizons: HorizonIndicators[] = [];
+  readonly series: number[] = [];
+  private readonly firstPassage: Float64Array;
+  private passed = 0;
+
+  constructor(private readonly population: Population, private readonly delta: number) {
+    const { objective, runs, w, dims } = population;
+    this.closedForm = objective.globalBasin !== undefined;
+    this.firstPassage = new Float64Array(runs).fill(-1);
+    let start = '';
+    for (let r = 0; r < runs; r++) {
+      const inside = inGlobalBasin(objective, w, r * dims);
+      start += inside ? '1' : '0';
+      if (inside) {
+        this.firstPassage[r] = 0;
+        this.passed++;
+      }
+    }
+    this.start = start;
+  }
+
+  /** After the step that made `evaluations` evaluations: first passages (closed form only). */
+  afterStep(evaluations: number): void {
+    if (!this.closedForm || this.passed === this.population.runs) return;
+    const { objective, runs, w, dims, diverged } = this.population;
+    for (let r = 0; r < runs; r++) {
+      if (this.firstPassage[r] < 0 && diverged[r] === 0 && objective.globalBasin!(w, r * dims)) {
+        this.firstPassage[r] = evaluations;
+        this.passed++;
+      }
+    }
+  }
+
+  /** Occupancy at a checkpoint (closed form only). */
+  checkpoint(): void {
+    if (!this.closedForm) return;
+    const { objective, runs, w, dims, diverged } = this.population;
+    let inside = 0;
+    for (let r = 0; r < runs; r++) if (diverged[r] === 0 && objective.globalBasin!(w, r * dims)) inside++;
+    this.series.push(inside);
+  }
+
+  /** Per-run basin and δ indicators at a horizon. */
+  horizon(t: number): void {
+    const { objective, runs, w, dims, diverged } = this.population;
+    let basin = '';
+    let delta = '';
+    for (let r = 0; r < runs; r++) {
+      const live = diverged[r] === 0;
+      basin += live && inGlobalBasin(objective, w, r * dims) ? '1' : '0';
+      delta += live && distanceToMinimiser(objective, w, r * dims) < this.delta ? '1' : '0';
+    }
+    this.horizons.push({ t, basin, delta });
+  }
+
+  result(): BasinResult {
+    return {
+      decidedBy: this.closedForm ? 'closed-form' : 'quench',
+      start: this.start,
+      horizons: this.horizons,
+      series: this.closedForm ? this.series : null,
+      firstPassage: this.closedForm ? Array.from(this.firstPassage, (t) => (t < 0 ? null : t)) : null,
+    };
+  }
 }
 
 /** Counts run-steps in the vanishing regime and (proposed optimizers) with the annealing bound broken. */
@@ -96,7 +173,9 @@ class QuantizationWatch {
 export function runCell(cell: CellConfig): CellResult {
   const objective = objectiveOf(cell);
   const { runs, steps, delta, epsilon, targets } = cell;
-  const population = new Population(objective, runs, studySeeds(cell.seed, cell.problemIndex, cell.index));
+  const population = new Population(objective, runs, studySeeds(cell.seed, cell.problemIndex, cell.index), cell.startBox);
+  const basin = new BasinWatch(population, delta);
+  const horizons = new Set(cell.horizons ?? [steps]);
   const optimizer = createOptimizer(cell.spec, population);
   const watch = optimizer.learner ? new QuantizationWatch(optimizer, runs) : null;
   const checkpoints = checkpointsFor(steps);
@@ -112,7 +191,10 @@ export function runCell(cell: CellConfig): CellResult {
     optimizer.step(t);
     watch?.afterStep(t);
     const evaluations = t + 1;
+    basin.afterStep(evaluations);
+    if (horizons.has(evaluations)) basin.horizon(evaluations);
     if (evaluations !== checkpoints[next]) continue;
+    basin.checkpoint();
     next += 1;
     let withinDelta = 0;
     let withinEpsilon = 0;
@@ -140,6 +222,10 @@ export function runCell(cell: CellConfig): CellResult {
   const finiteGaps = Array.from(gaps).filter((g) => Number.isFinite(g));
   let exact = 0;
   for (let r = 0; r < runs; r++) if (!diverged[r] && distanceToMinimiser(objective, w, r * dims) === 0) exact++;
+  const basinResult = basin.result();
+  const last = basinResult.horizons.find((h) => h.t === steps);
+  if (!last) throw new RangeError(`cell horizons must include the last step ${steps}`);
+  const hitsBasin = last.basin.split('').filter((c) => c === '1').length;
   return {
     evaluationsPerRun: population.evaluations,
     diverged: population.divergedCount,
@@ -149,6 +235,8 @@ export function runCell(cell: CellConfig): CellResult {
       exact,
       rateDelta: wilsonInterval(hitsDelta, runs),
       rateEpsilon: wilsonInterval(hitsEpsilon, runs),
+      hitsBasin,
+      rateBasin: wilsonInterval(hitsBasin, runs),
       gap: spread(finiteGaps),
     },
     checkpoints,
@@ -163,5 +251,6 @@ export function runCell(cell: CellConfig): CellResult {
     }),
     temperature: optimizer.targetTemperature ? temperature : null,
     quantization: watch ? watch.result(runs, steps) : null,
+    basin: basinResult,
   };
 }

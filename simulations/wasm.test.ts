@@ -47,10 +47,14 @@ describe('population gradients: wasm kernels = Objective.gradient + the JS guard
           // Mostly inside the box; some outside the widened box, huge, non-finite; and near the
           // points where the gradients' sin, cos and exp switch branches (integers, halves).
           const x =
-            u < 0.7 ? f.lower + rng.uniform() * width
-              : u < 0.8 ? Math.round(rng.normal() * 8) / 2
-                : u < 0.9 ? f.lower - (rng.uniform() * 30 - 15) * width
-                  : u < 0.95 ? rng.normal() * 1e200
+            u < 0.7
+              ? f.lower + rng.uniform() * width
+              : u < 0.8
+                ? Math.round(rng.normal() * 8) / 2
+                : u < 0.9
+                  ? f.lower - (rng.uniform() * 30 - 15) * width
+                  : u < 0.95
+                    ? rng.normal() * 1e200
                     : [Infinity, -Infinity, NaN, 0, -0][Math.floor(rng.uniform() * 5)];
           js.w[i] = x;
           wasm.w[i] = x;

@@ -1,21 +1,28 @@
 /** Study 1: every optimizer on every benchmark problem, one gradient budget. */
+import { annealingFloor, REFERENCE_SCHEDULE } from '../../src/core/schedule.ts';
 import type { CellConfig, CellResult } from '../cell.ts';
-import { problemHyper, problemKey, type Problem } from '../hyper.ts';
+import { endTemperature as ruleEndTemperature, problemHyper, problemKey, type Problem } from '../hyper.ts';
 import { num, rate, table } from '../../src/report/format.ts';
-import { NOISY_QUANTIZED, OPTIMIZER_NAMES } from '../roster.ts';
+import { CONTROL, NOISY_QUANTIZED, OPTIMIZER_NAMES } from '../roster.ts';
 import {
+  compareFamily,
   detailTable,
   diagnosticsSentences,
+  dotChart,
+  endTemperature,
   exactLandingSentences,
+  familyOf,
+  familySentence,
+  familyTally,
+  lineChart,
+  panelsOf,
   problemLabel,
-  rateChart,
+  rateOf,
   rows,
-  sameNoiseSentence,
-  tally,
-  tallySentence,
+  type Family,
   type Row,
 } from './common.ts';
-import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 export const HEADLINE_PROBLEMS: readonly Problem[] = [
   { objective: 'rastrigin', dims: 2 },
@@ -30,7 +37,7 @@ export const HEADLINE_PROBLEMS: readonly Problem[] = [
   { objective: 'double-well', dims: 1 },
 ];
 
-/** Pairs the interpretation compares: each proposed variant against its peers. */
+/** Pairs the interpretation compares (each a family over the problems): each proposed variant against its peers. */
 const PAIRS: readonly [string, string][] = [
   ['qsgd-lgv', 'gd'],
   ['qsgd-ref', 'gd'],
@@ -42,28 +49,39 @@ const PAIRS: readonly [string, string][] = [
   ['qsgd-lgv', 'sa'],
   ['langevin', 'gd'],
   ['sa', 'gd'],
-  // The paper's setting, quantized steps of a noisy gradient: does the noise carry the proposed
-  // QSGD over barriers its deterministic map cannot cross, and how does it fare against its peers?
+  // The paper's setting, quantized steps of a noisy gradient.
+  ['qsgd-lgv-noise', 'sgd'],
+  ['qsgd-ref-noise', 'sgd'],
+  ['qsgd-p8-noise', 'sgd'],
   ['qsgd-lgv-noise', 'qsgd-lgv'],
-  ['qsgd-ref-noise', 'qsgd-ref'],
   ['qsgd-lgv-noise', 'qsgd-p8-noise'],
   ['qsgd-lgv-noise', 'langevin'],
+  ['sgd', 'gd'],
+  [CONTROL, 'gd'],
 ];
 
-/**
- * Cells in two blocks, the exact-gradient roster first and the `-noise` variants after it, so that
- * adding the noisy variants left the cell indices (hence the noise seeds) of the others unchanged.
- */
+/** The families the verdict names, in its order. */
+const VERDICT_PAIRS: readonly [string, string][] = [
+  ['qsgd-lgv', 'gd'],
+  ['qtadam-lgv', 'adam'],
+  ['qsgd-lgv-noise', 'sgd'],
+  ['qsgd-ref-noise', 'sgd'],
+  ['langevin', 'gd'],
+  ['sa', 'gd'],
+];
+
+/** Cells: the exact-gradient roster, then the `-noise` variants, then the control. */
 const BLOCKS: readonly (readonly string[])[] = [
-  OPTIMIZER_NAMES.filter((name) => !NOISY_QUANTIZED.includes(name)),
+  OPTIMIZER_NAMES.filter((name) => !NOISY_QUANTIZED.includes(name) && name !== CONTROL),
   NOISY_QUANTIZED,
+  [CONTROL],
 ];
 
 export const headline: Study = {
   name: 'headline',
-  title: 'Headline: global-minimum hit rates of every optimizer on the benchmark problems',
+  title: 'Headline: how often every optimizer ends in the global minimum\'s basin on the benchmark problems',
   question:
-    'Does the proposed quantized learning (QSGD, QtADAM: monotone p, B.2a and B.2b) reach a global minimiser more often than ' +
+    'Does the proposed quantized learning (QSGD, QtADAM: monotone p, B.2a and B.2b) end in a global minimiser\'s basin more often than ' +
     'plain GD/SGD/ADAM, conventional fixed-p quantization, annealed Langevin dynamics and simulated annealing, with the same ' +
     'number of evaluations per run and the same start points? And in the paper\'s own setting, the quantized step of a noisy ' +
     '(SGD) gradient: does the proposed QSGD on SGD\'s noisy gradient beat SGD at the same noise?',
@@ -77,12 +95,20 @@ export const headline: Study = {
         for (const optimizer of selected(block, options.optimizers)) builder.addRoster(problem, optimizer);
       }
     }
+    // Plug-ins last, so every built-in cell keeps its index (hence its noise seeds): plug-in
+    // optimizers on the built-in problems, then every optimizer on the plug-in problems.
+    const pluginOptimizers = selected(options.plugins?.optimizers ?? [], options.optimizers);
+    for (const problem of problems) for (const optimizer of pluginOptimizers) builder.addRoster(problem, optimizer);
+    for (const problem of problemsOf([], options)) {
+      for (const optimizer of [...BLOCKS.flatMap((block) => selected(block, options.optimizers)), ...pluginOptimizers]) builder.addRoster(problem, optimizer);
+    }
     return builder.cells;
   },
   render(cells: readonly CellConfig[], results: readonly CellResult[]) {
     const all = rows(cells, results);
     const problems = [...new Map(all.map((r) => [problemKey(r.cell.problem), r.cell.problem])).values()];
     const optimizers = [...new Set(all.map((r) => r.cell.optimizer))];
+    const steps = cells[0]?.steps ?? 0;
     const find = (problem: Problem, optimizer: string): Row | undefined =>
       all.find((r) => problemKey(r.cell.problem) === problemKey(problem) && r.cell.optimizer === optimizer);
     const header = ['optimizer', ...problems.map((p) => `${p.objective} d=${p.dims}`)];
@@ -95,36 +121,50 @@ export const headline: Study = {
         })]),
       );
 
-    const sentences: string[] = [];
+    const families = new Map<string, Family>();
+    for (const [subject, other] of PAIRS) {
+      const pairs = problems.flatMap((problem) => {
+        const s = find(problem, subject);
+        const o = find(problem, other);
+        return s && o ? [{ group: problemLabel(s.cell), subject: { row: s }, other: { row: o } }] : [];
+      });
+      if (pairs.length) families.set(`${subject}|${other}`, compareFamily(`headline/${subject}-vs-${other}`, subject, other, 'basin', pairs));
+    }
+
+    const bestSentences: string[] = [];
     for (const problem of problems) {
       const ranked = all
         .filter((r) => problemKey(r.cell.problem) === problemKey(problem))
-        .sort((a, b) => b.result.final.rateDelta.estimate - a.result.final.rateDelta.estimate);
+        .sort((a, b) => b.result.final.rateBasin.estimate - a.result.final.rateBasin.estimate);
       const best = ranked[0];
-      if (best.result.final.hitsDelta === 0) {
-        sentences.push(`On ${problemLabel(best.cell)} no run of any optimizer ended within δ of a global minimiser.`);
+      if (best.result.final.hitsBasin === 0) {
+        bestSentences.push(`On ${problemLabel(best.cell)} no run of any optimizer ended in the global basin.`);
         continue;
       }
-      const tied = ranked.filter((r) => r.result.final.rateDelta.upper >= best.result.final.rateDelta.lower);
-      sentences.push(
-        `On ${problemLabel(best.cell)} the highest δ-hit rate is ${rate(best.result.final.rateDelta)} (${best.cell.optimizer}); ` +
-          `${tied.length - 1} other optimizer(s) have intervals reaching it${tied.length > 1 ? ` (${tied.slice(1).map((r) => r.cell.optimizer).join(', ')})` : ''}.`,
+      const top = ranked.filter((r) => r.result.final.rateBasin.estimate === best.result.final.rateBasin.estimate);
+      bestSentences.push(
+        `On ${problemLabel(best.cell)} the highest global-basin rate is ${rate(best.result.final.rateBasin)} (${top.map((r) => r.cell.optimizer).join(', ')}).`,
       );
     }
-    const pairsOf = (subject: string, other: string) =>
-      problems.flatMap((problem) => {
-        const s = find(problem, subject);
-        const o = find(problem, other);
-        return s && o ? [{ group: `${problem.objective} d=${problem.dims}`, subject: s, other: o }] : [];
-      });
-    const pairSentences: string[] = [];
-    for (const [subject, other] of PAIRS) {
-      const pairs = pairsOf(subject, other);
-      if (pairs.length) pairSentences.push(tallySentence(subject, other, tally(pairs)));
-    }
-    for (const subject of NOISY_QUANTIZED) {
-      const pairs = pairsOf(subject, 'sgd');
-      if (pairs.length) pairSentences.push(sameNoiseSentence(subject, tally(pairs)));
+
+    const verdict: string[] = [];
+    verdict.push(
+      `Global-basin rate of the final iterate (${steps} evaluations, same starts for every optimizer), paired exact McNemar, Holm over the ${problems.length} problems; ` +
+        `the annealed methods end at T_end/Δ = 1/ln(N + 2) = ${num(1 / Math.log(steps + 2))} on every problem (rule c = Δ, table below).`,
+    );
+    const tallies = VERDICT_PAIRS.map(([s, o]) => families.get(`${s}|${o}`)).filter((f): f is Family => f !== undefined);
+    const proposedTallies = tallies.filter((f) => f.subject.startsWith('q'));
+    if (proposedTallies.length) verdict.push(`${proposedTallies.map((f) => `${f.subject} vs ${f.other}: ${familyTally(f)}`).join('; ')}.`);
+    const peerTallies = tallies.filter((f) => !f.subject.startsWith('q'));
+    if (peerTallies.length) verdict.push(`Annealed peers: ${peerTallies.map((f) => `${f.subject} vs ${f.other}: ${familyTally(f)}`).join('; ')}.`);
+    const control = families.get(`${CONTROL}|gd`);
+    if (control) {
+      const differing = control.entries.reduce((s, e) => s + e.onlySubject + e.onlyOther, 0);
+      const runs = control.entries.reduce((s, e) => s + e.runs, 0);
+      verdict.push(
+        `Control: ${CONTROL} (noiseless, cells of 2^-30) differs from GD in ${differing} of ${runs} runs over ${control.entries.length} problems ` +
+          `(${familyTally(control)}): ${differing === 0 ? 'identical starts, identical ends' : 'near-identical'}, so differences elsewhere are the methods', not the starts'.`,
+      );
     }
 
     const hyperRows = problems.map((p) => {
@@ -135,7 +175,9 @@ export const headline: Study = {
         `${p.objective} d=${p.dims}`,
         num(h.curvature),
         `2^${Math.log2(h.lambda)}`,
+        `${num(h.barrier)} (${h.barrierSource})`,
         num(h.c),
+        num(ruleEndTemperature(h.c, cell.steps)),
         sgd && sgd.cell.spec.kind === 'sgd' ? num(sgd.cell.spec.noise) : '—',
         num(h.proposal),
         String(cell.runs),
@@ -146,20 +188,27 @@ export const headline: Study = {
     const markdown = [
       '## Hyperparameters per problem (stated rules, simulations/hyper.ts)',
       '',
-      table(['problem', 'curvature L', 'λ', 'c', 'SGD noise σ', 'SA proposal σ', 'runs', 'evaluations per run'], hyperRows),
+      'c = Δ (the analytic barrier where the objective states one, else the estimate Δ̂: the deepest non-global well met by rays from 64 quenched ' +
+        'local minimisers); T_end = c/ln(N + 2) is where every annealed method ends; SGD runs at T_end throughout.',
       '',
-      '## δ-hit rate: final iterate within δ of a global minimiser (estimate [95% Wilson interval])',
+      table(['problem', 'curvature L', 'λ', 'barrier Δ', 'c', 'T_end', 'SGD noise σ', 'SA proposal σ', 'runs', 'evaluations per run'], hyperRows),
+      '',
+      '## Global-basin rate: final iterate in the basin of a global minimiser (estimate [95% Wilson interval])',
+      '',
+      grid((r) => rate(r.result.final.rateBasin)),
+      '',
+      '## T_end per cell: the temperature each method ends at',
+      '',
+      grid((r) => num(endTemperature(r))),
+      '',
+      '## δ-hit rate: final iterate within δ of a global minimiser',
       '',
       grid((r) => rate(r.result.final.rateDelta)),
       '',
-      '## ε-hit rate: final f − f* < ε',
+      '## What the numbers say (generated from the tables above)',
       '',
-      grid((r) => rate(r.result.final.rateEpsilon)),
-      '',
-      '## What the numbers say (generated from the table above)',
-      '',
-      ...sentences.map((s) => `- ${s}`),
-      ...pairSentences.map((s) => `- ${s}`),
+      ...bestSentences.map((s) => `- ${s}`),
+      ...[...families.values()].map((f) => `- ${familySentence(f)}`),
       ...diagnosticsSentences(all).map((s) => `- ${s}`),
       ...exactLandingSentences(all, (r) => `${r.cell.optimizer} on ${problemLabel(r.cell)}`).map((s) => `- ${s}`),
       '',
@@ -179,56 +228,70 @@ export const headline: Study = {
 
     const figures = [
       {
-        name: 'hit-rates',
-        caption: 'δ-hit rate with 95% Wilson intervals, per problem and optimizer',
-        spec: rateChart({
-          values: all.map((r) => ({
-            problem: problemLabel(r.cell),
-            optimizer: r.cell.optimizer,
-            rate: r.result.final.rateDelta.estimate,
-            lower: r.result.final.rateDelta.lower,
-            upper: r.result.final.rateDelta.upper,
-          })),
-          x: 'optimizer',
-          xTitle: null as unknown as string,
+        name: 'basin-rates',
+        caption: 'Global-basin rate of the final iterate with 95% Wilson intervals, per problem and optimizer (proposed methods: orange diamonds)',
+        spec: dotChart({
+          values: all.map((r) => {
+            const interval = rateOf(r, 'basin');
+            return { problem: problemLabel(r.cell), optimizer: r.cell.optimizer, family: familyOf(r.cell), rate: interval.estimate, lower: interval.lower, upper: interval.upper };
+          }),
+          category: 'optimizer',
+          categoryOrder: optimizers,
           facet: 'problem',
           columns: 2,
-          title: 'δ-hit rate of the final iterate',
+          xTitle: 'global-basin rate',
+          title: 'Share of runs ending in the global minimum\'s basin',
         }),
       },
-      ...ecdfFigure(all, problems[0]),
+      ...ecdfFigure(all, mostHit(all, problems)),
       ...traceFigure(all, problems[0]),
     ];
-    return { markdown, figures };
+    return { verdict, markdown, figures, families: [...families.values()] };
   },
 };
 
-/** COCO-style ECDF of first-hitting times of the second-tightest target on one problem. */
+/** The problem whose runs reached the ECDF's target most often over all optimizers (the most telling ECDF). */
+function mostHit(all: readonly Row[], problems: readonly Problem[]): Problem | undefined {
+  const hitsOn = (p: Problem) =>
+    all.filter((r) => problemKey(r.cell.problem) === problemKey(p)).reduce((s, r) => s + (r.result.targets[Math.max(0, r.result.targets.length - 2)]?.hits ?? 0), 0);
+  return [...problems].sort((a, b) => hitsOn(b) - hitsOn(a))[0];
+}
+
+/** COCO-style ECDF of first-hitting times of the second-tightest target on one problem, at most eight methods per panel. */
 function ecdfFigure(all: readonly Row[], problem: Problem | undefined) {
   if (!problem) return [];
   const subset = all.filter((r) => problemKey(r.cell.problem) === problemKey(problem));
   const k = Math.max(0, subset[0].cell.targets.length - 2);
   const target = subset[0].cell.targets[k];
+  const panels = panelsOf(subset.map((r) => ({ name: r.cell.optimizer, family: familyOf(r.cell) })));
   const values = subset.flatMap((r) =>
-    r.result.checkpoints.map((t, i) => ({ optimizer: r.cell.optimizer, evaluations: t, fraction: r.result.targets[k].ecdf[i] })),
+    r.result.checkpoints.map((t, i) => ({
+      optimizer: r.cell.optimizer,
+      panel: panels.get(r.cell.optimizer),
+      proposed: familyOf(r.cell) === 'proposed',
+      evaluations: t,
+      rate: r.result.targets[k].ecdf[i],
+    })),
   );
   return [
     {
       name: `ecdf-${problemKey(problem)}`,
-      caption: `ECDF of first-hitting times of f − f* < ${num(target)} on ${problem.objective} d=${problem.dims}`,
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      caption: `ECDF of first-hitting times of f − f* < ${num(target)} on ${problem.objective} d=${problem.dims} (proposed methods solid)`,
+      spec: lineChart({
+        values,
+        x: 'evaluations',
+        xTitle: 'evaluations per run',
+        xScale: { type: 'log' },
+        series: 'optimizer',
+        seriesTitle: 'optimizer',
+        facet: 'panel',
+        columns: 2,
+        independentColors: true,
+        intervals: false,
+        interpolate: 'step-after',
+        y: { field: 'rate', title: 'fraction of runs', domain: [0, 1] },
         title: `Runs that reached f − f* < ${num(target)} (${problem.objective} d=${problem.dims})`,
-        data: { values },
-        width: 520,
-        height: 300,
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: {
-          x: { field: 'evaluations', type: 'quantitative', scale: { type: 'log' }, title: 'evaluations per run' },
-          y: { field: 'fraction', type: 'quantitative', scale: { domain: [0, 1] }, title: 'fraction of runs' },
-          color: { field: 'optimizer', type: 'nominal' },
-        },
-      },
+      }),
     },
   ];
 }
@@ -245,7 +308,7 @@ function traceFigure(all: readonly Row[], problem: Problem | undefined) {
     return r.result.checkpoints.flatMap((t, i) => [
       { optimizer: r.cell.optimizer, t, series: 'T_q (median run)', value: q.Tq[i] },
       { optimizer: r.cell.optimizer, t, series: 'C/ln(t+2)', value: q.floor![i] },
-      { optimizer: r.cell.optimizer, t, series: 'C/(b²·ln(t+2))', value: q.floor![i] / 4 },
+      { optimizer: r.cell.optimizer, t, series: 'C/(b²·ln(t+2))', value: annealingFloor({ C: q.floor![i], base: REFERENCE_SCHEDULE.base }) },
     ]);
   });
   const pValues = subset.flatMap((r) =>

@@ -4,6 +4,7 @@
  * ./index.ts.
  */
 import type { CellConfig, CellResult } from '../cell.ts';
+import type { Family, Summary } from './common.ts';
 import { problemHyper, problemKey, type Problem } from '../hyper.ts';
 import type { OptimizerSpec } from '../optimizers/optimizer.ts';
 import { specFor } from '../roster.ts';
@@ -20,6 +21,13 @@ export interface StudyOptions {
   /** Restrict to these roster optimizers / objectives (validated by the CLI). */
   readonly optimizers?: readonly string[];
   readonly objectives?: readonly string[];
+  /** Plug-in problems and optimizers (simulations/plugins.ts): studies add them after their own cells. */
+  readonly plugins?: { readonly problems: readonly Problem[]; readonly optimizers: readonly string[] };
+}
+
+/** A study's own problems, then the plug-in problems, filtered by --objectives. */
+export function problemsOf(own: readonly Problem[], options: StudyOptions): Problem[] {
+  return [...own, ...(options.plugins?.problems ?? [])].filter((p) => !options.objectives || options.objectives.includes(p.objective));
 }
 
 export const DEFAULT_SEED = 20260601;
@@ -41,9 +49,15 @@ export interface FigureSpec {
 }
 
 export interface StudyRendering {
+  /** The 3–5 line verdict the report opens with (generated from the numbers). */
+  readonly verdict: readonly string[];
   /** Markdown sections after the common header. */
   readonly markdown: string;
   readonly figures: readonly FigureSpec[];
+  /** Every paired comparison the sentences and the verdict rest on (results.json, the claims ledger). */
+  readonly families: readonly Family[];
+  /** The flat summary.csv; default one line per cell and horizon (common summaryOf). */
+  readonly summary?: Summary;
 }
 
 export interface Study {
@@ -70,8 +84,9 @@ export class CellBuilder {
 
   constructor(private readonly study: string, private readonly options: StudyOptions, private readonly scale: Scale) {}
 
-  problemIndex(problem: Problem): number {
-    const key = problemKey(problem);
+  /** Start seeds are shared by every cell of a problem and start box (common random numbers). */
+  problemIndex(problem: Problem, startBox?: readonly [number, number]): number {
+    const key = `${problemKey(problem)}${startBox ? `@${startBox.join(',')}` : ''}`;
     let index = this.problems.get(key);
     if (index === undefined) {
       index = this.problems.size;
@@ -85,23 +100,27 @@ export class CellBuilder {
     optimizer: string,
     spec: OptimizerSpec,
     labels: Record<string, string | number> = {},
-    overrides: Partial<Pick<CellConfig, 'steps' | 'tilt'>> = {},
+    overrides: Partial<Pick<CellConfig, 'steps' | 'tilt' | 'startBox' | 'horizons'>> = {},
   ): void {
+    const steps = overrides.steps ?? this.scale.steps;
+    const horizons = [...new Set([...(overrides.horizons ?? []).filter((h) => h < steps), steps])].sort((a, b) => a - b);
     this.cells.push({
       study: this.study,
       index: this.cells.length,
-      problemIndex: this.problemIndex(problem),
+      problemIndex: this.problemIndex(problem, overrides.startBox),
       problem,
       optimizer,
       spec,
       runs: this.scale.runs,
-      steps: overrides.steps ?? this.scale.steps,
+      steps,
       seed: this.options.seed,
       delta: this.options.delta,
       epsilon: this.options.epsilon,
       targets: TARGETS,
       labels,
       ...(overrides.tilt !== undefined ? { tilt: overrides.tilt } : {}),
+      ...(overrides.startBox !== undefined ? { startBox: overrides.startBox } : {}),
+      horizons,
     });
   }
 

@@ -10,10 +10,12 @@
  *   traces/*.jsonl  the learning runs as qle traces (each passes `qle check`)
  */
 import { ratioToDouble } from '../core/exact.ts';
-import { ADAM_DEFAULTS, AdamDirection, makeStepScratch, quantizedStep, snapToGrid, type DirectionKind } from '../core/learning.ts';
+import { Learner, type TensorSpec } from '../core/learner.ts';
+import type { DirectionKind } from '../core/learning.ts';
+import { READINGS, resolveReading, type Reading, type ReadingName } from '../core/reading.ts';
 import { exactGridIndex, gridIndex, gridValue, makeGrid, quantize, QuantizerRangeError, type QuantMode } from '../core/quantizer.ts';
 import { createRng } from '../core/rng.ts';
-import { langevinKappa, REFERENCE_SCHEDULE, Scheduler, scheduleTable, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
+import { langevinKappa, REFERENCE_SCHEDULE, referenceKappa, scheduleTable, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
 import { nextDown, nextUp } from '../core/floats.ts';
 import { headerLine, recordLine, scheduleFields } from './writer.ts';
 
@@ -106,7 +108,7 @@ export const SCHEDULE_SETS: readonly { name: string; params: ScheduleParams; ste
   { name: 'reference (eq. 34), p0 = 0', params: REFERENCE_SCHEDULE, steps: 200 },
   { name: 'reference, p0 = 2 (the reference README example)', params: { ...REFERENCE_SCHEDULE, p0: 2 }, steps: 120 },
   { name: 'Langevin kappa = 1/(24 lambda), lambda = 2^-6', params: { ...REFERENCE_SCHEDULE, kappa: langevinKappa(2 ** -6) }, steps: 120 },
-  { name: 'base 3, eta 2, C = 1e-4, beta = 5, p0 = -2 (negative p)', params: { base: 3, eta: 2, C: 1e-4, beta: 5, kappa: 64 / 24, p0: -2, pMax: 20 }, steps: 120 },
+  { name: 'base 3, eta 2, C = 1e-4, beta = 5, p0 = -2 (negative p)', params: { base: 3, eta: 2, C: 1e-4, beta: 5, kappa: referenceKappa(), p0: -2, pMax: 20 }, steps: 120 },
   { name: 'p_max = 8 reached (cap)', params: { ...REFERENCE_SCHEDULE, pMax: 8 }, steps: 120 },
   { name: 'beta = 0 (no hot start)', params: { ...REFERENCE_SCHEDULE, beta: 0 }, steps: 60 },
 ];
@@ -129,6 +131,10 @@ export interface LearningSpec {
   readonly timeUnit: TimeUnit;
   /** Steps per epoch (time unit epoch). */
   readonly stepsPerEpoch?: number;
+  /** The B.2a reading (SPEC §7; absent: paper). Its mode is `mode`. */
+  readonly reading?: ReadingName;
+  /** Tensor sizes, in order (absent: one tensor of all weights). Readings other than paper differ only with several. */
+  readonly tensors?: number[];
   /** Initial weights before snapping to G_{p0}. */
   readonly start: number[];
   readonly gradients: number[][];
@@ -137,8 +143,10 @@ export interface LearningSpec {
 export interface LearningStep {
   /** Scheduler time of the step. */
   readonly t: number;
-  /** The index the step was quantized with (after B.2a in this step). */
+  /** The index the step was quantized with (after B.2a in this step; the last tensor's under `tensor`). */
   readonly p: number;
+  /** Per tensor: the index its step was quantized with (several tensors only). */
+  readonly tensorP?: number[];
   /** The direction h(w): the gradient for SGD, m̂/(√v̂+ε) for ADAM. */
   readonly direction: number[];
   /** The unquantized step d = −λ·h (a trace's "h"). */
@@ -147,8 +155,10 @@ export interface LearningStep {
   readonly dq: number[];
   /** Weights after the step. */
   readonly w: number[];
-  /** The index after the scheduler's B.2b/clock (what the next step starts from). */
+  /** The index after the scheduler's B.2b/clock (what the next step starts from; the first index under per-tensor). */
   readonly pNext: number;
+  /** Per index slot after B.2b (per-tensor only). */
+  readonly pNextPerTensor?: number[];
 }
 
 export interface LearningVector extends LearningSpec {
@@ -184,42 +194,94 @@ export function learningSpecs(): LearningSpec[] {
       name: 'non-binary-grid',
       note: 'eta = 3, b = 10: the doubles k/Q_p are not closed under addition; w is snapped back to its grid point',
       lambda: 0.1,
-      params: { base: 10, eta: 3, C: 1e-3, beta: 2, kappa: 64 / 24, p0: 0, pMax: 8 },
+      params: { base: 10, eta: 3, C: 1e-3, beta: 2, kappa: referenceKappa(), p0: 0, pMax: 8 },
       start: [0.123456, -0.987654, 0.5],
       gradients: gradients(14, 15, 3, 1),
     },
     { ...common, name: 'adam', note: 'ADAM direction (beta1 0.9, beta2 0.999, eps 1e-8)', direction: 'adam', lambda: 2 ** -6, params: reference, start: [0.25, -0.75, 1.5], gradients: gradients(15, 20, 3, 1) },
     { ...common, name: 'epoch-clock', note: 'time unit epoch, 5 steps per epoch: B.2b and t advance at epoch ends', timeUnit: 'epoch', stepsPerEpoch: 5, lambda: 2 ** -5, params: reference, start: [0.5, -0.5], gradients: gradients(16, 25, 2, 1) },
+    ...readingSpecs(),
   ];
 }
 
-/** Run Algorithm 1 on the fixed gradients with the core: the expected values of a learning vector. */
+/**
+ * One learning run per reading (SPEC §7) on a network of three tensors whose gradients differ by
+ * orders of magnitude (the third tensor's steps vanish first) and whose middle tensor's steps
+ * cancel in sum: the readings give different indices on the same gradients.
+ */
+function readingSpecs(): LearningSpec[] {
+  const rng = createRng(17);
+  const gradientsOf = () => Array.from({ length: 12 }, (_, s) => {
+    const big = [rng.normal(), rng.normal()];
+    const c = s % 3 === 0 ? 0.75 : rng.normal();
+    const tiny = [1e-3 * rng.normal(), 1e-3 * rng.normal()];
+    return [...big, c, -c, ...tiny];
+  });
+  const gradients = gradientsOf();
+  const base = { mode: 'round' as const, direction: 'sgd' as const, b2a: true, timeUnit: 'step' as const, lambda: 2 ** -4, tensors: [2, 2, 2], start: [0.5, -0.5, 0.25, 0.25, 1, -1] };
+  const params = { ...REFERENCE_SCHEDULE, p0: 0, pMax: 10, C: 1e-3 };
+  return (Object.keys(READINGS) as ReadingName[]).map((reading) => ({
+    ...base,
+    name: `reading-${reading}`,
+    note: `reading ${reading}: three tensors (large, cancelling pair, tiny gradients); p_max = 10`,
+    reading,
+    params,
+    b2b: reading !== 'reference',
+    gradients,
+  }));
+}
+
+/** The reading of a learning spec, with the spec's quantizer mode. */
+export function readingOf(spec: LearningSpec): Reading {
+  return { ...resolveReading(spec.reading ?? 'paper'), mode: spec.mode };
+}
+
+/** Run Algorithm 1 on the fixed gradients with the core Learner: the expected values of a learning vector. */
 export function runLearning(spec: LearningSpec): LearningVector {
   const dims = spec.start.length;
-  const scheduler = new Scheduler(spec.params, { avoidVanishing: spec.b2a, bound: spec.b2b }, spec.timeUnit, 1);
+  const sizes = spec.tensors ?? [dims];
+  const tensors: TensorSpec[] = sizes.map((size, i) => ({ name: `tensor${i}`, size }));
+  const reading = readingOf(spec);
+  const learner = new Learner({
+    direction: spec.direction,
+    learningRate: spec.lambda,
+    quantization: { reading, schedule: spec.params, b2a: spec.b2a, b2b: spec.b2b, clock: spec.timeUnit, weightsOnGrid: true },
+    tensors,
+  });
+  const scheduler = learner.scheduler!;
   const w = Float64Array.from(spec.start);
-  snapToGrid(w, 0, dims, scheduler, 0);
+  learner.prepare(w);
   const w0 = Array.from(w);
-  const adam = spec.direction === 'adam' ? new AdamDirection(dims, ADAM_DEFAULTS) : undefined;
-  const scratch = makeStepScratch(dims);
-  const h = new Float64Array(dims);
+  const several = tensors.length > 1;
   const steps: LearningStep[] = [];
   spec.gradients.forEach((gradient, i) => {
-    const g = Float64Array.from(gradient);
-    if (adam) adam.compute(g, h);
-    else h.set(g);
     const t = scheduler.t;
-    quantizedStep(w, h, 0, dims, spec.lambda, spec.mode, scheduler, 0, scratch);
-    const p = scheduler.p[0];
-    scheduler.afterStep();
-    if (spec.timeUnit === 'epoch' && (i + 1) % (spec.stepsPerEpoch ?? 1) === 0) scheduler.afterEpoch();
-    steps.push({ t, p, direction: Array.from(h), d: Array.from(scratch.step.subarray(0, dims)), dq: Array.from(scratch.quantizedStep.subarray(0, dims)), w: Array.from(w), pNext: scheduler.p[0] });
+    const report = learner.step(w, Float64Array.from(gradient));
+    const tensorP = Array.from(report.tensorIndex);
+    const p = tensorP[tensorP.length - 1];
+    if (spec.timeUnit === 'epoch' && (i + 1) % (spec.stepsPerEpoch ?? 1) === 0) learner.endEpoch();
+    steps.push({
+      t,
+      p,
+      ...(several ? { tensorP } : {}),
+      direction: Array.from(learner.lastDirection),
+      d: Array.from(learner.unquantizedStep),
+      dq: Array.from(learner.quantizedStep),
+      w: Array.from(w),
+      pNext: scheduler.index(0),
+      ...(reading.granularity === 'per-tensor' && several ? { pNextPerTensor: Array.from(scheduler.indices) } : {}),
+    });
   });
   return { ...spec, w0, steps };
 }
 
 export function learningVectors(): LearningVector[] {
   return learningSpecs().map(runLearning);
+}
+
+/** Learning vectors that fit a v1 trace (one tensor, one index): the others have no trace file. */
+export function traceable(vector: LearningSpec): boolean {
+  return (vector.tensors ?? [vector.start.length]).length === 1;
 }
 
 /** A learning vector as a qle trace (header + one record per step). */
@@ -256,7 +318,7 @@ export function buildVectors(): VectorFiles {
   return {
     manifest: {
       ...stamp('manifest', 'qle conformance vectors; every expected value computed by the qle math core (src/core)'),
-      files: ['quantizer.json', 'schedule.json', 'learning.json', ...learningSpecs().map((s) => `traces/${s.name}.jsonl`)],
+      files: ['quantizer.json', 'schedule.json', 'learning.json', ...learningSpecs().filter(traceable).map((s) => `traces/${s.name}.jsonl`)],
       numbers: 'JSON numbers are the shortest decimals that round-trip to the intended IEEE-754 double; parse them as float64 (−0 is written 0).',
     },
     quantizer: {
@@ -268,7 +330,7 @@ export function buildVectors(): VectorFiles {
       schedules: scheduleVectors(),
     },
     learning: {
-      ...stamp('learning', 'SPEC §3, §7: per step, d = -lambda*direction, dq = Q_p(d) with B.2a (raise p while dq is ALL zero), w <- w + dq (snapped back to the grid on non-binary grids), then B.2b and t <- t+1 at the clock (every step, or every stepsPerEpoch steps). w0 is start snapped to G_p0 (round). p is the index the step used; pNext the index after B.2b.'),
+      ...stamp('learning', 'SPEC §3, §7: per step, d = -lambda*direction, dq = Q_p(d) with B.2a under the run\'s reading (absent: paper = raise p while dq of ALL weights is zero; tensor = one index, tensors in order, raised while the current tensor\'s dq vanishes; per-tensor = one index per tensor; reference = tensor granularity, sum(dq) == 0 test, p may reach pMax + 1, no B.2a on the first step, B.2b off), w <- w + dq (snapped back to the grid on non-binary grids), then B.2b and t <- t+1 at the clock (every step, or every stepsPerEpoch steps). w0 is start snapped to G_p0 (round). p is the index the step used (tensorP per tensor); pNext the index after B.2b.'),
       runs: learningVectors(),
     },
   };

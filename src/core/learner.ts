@@ -20,8 +20,8 @@ import { WasmQuantizePass } from '../wasm/pass.ts';
 import { ADAM_DEFAULTS, AdamDirection, plainStep, type AdamHyper } from './learning.ts';
 import { quantizeInto } from './quantizer.ts';
 import { JsQuantizePass, PLAIN_ARRAYS, type ArrayAllocator, type QuantizePass, type Segment, type StepReport } from './quantize-pass.ts';
-import { describeReading, type Reading } from './reading.ts';
-import { Scheduler, type ScheduleParams, type SchedulerState, type TimeUnit } from './schedule.ts';
+import { describeReading, type CapRule, type Reading } from './reading.ts';
+import { Scheduler, type AlgorithmSwitches, type ScheduleParams, type SchedulerState, type TimeUnit } from './schedule.ts';
 
 export type { StepReport } from './quantize-pass.ts';
 
@@ -62,7 +62,14 @@ export interface LearnerConfig {
   readonly tensors: readonly TensorSpec[];
   /** Independent runs stepped together (a population), each with its own indices; default 1. */
   readonly runs?: number;
+  /**
+   * Builds the index state (default: the core Scheduler). A seam for the property suites, which
+   * hand in deliberately broken schedulers to show that the properties catch them.
+   */
+  readonly makeScheduler?: SchedulerFactory;
 }
+
+export type SchedulerFactory = (params: ScheduleParams, switches: AlgorithmSwitches, clock: TimeUnit, count: number, cap: CapRule) => Scheduler;
 
 export type PassKind = QuantizePass['kind'];
 
@@ -97,6 +104,7 @@ export class Learner {
   private readonly arrays: ArrayAllocator;
   private readonly pass: QuantizePass | null;
   private stepCount = 0;
+  private direction: Float64Array = new Float64Array(0);
 
   constructor(config: LearnerConfig) {
     const { learningRate, quantization } = config;
@@ -111,7 +119,8 @@ export class Learner {
     this.dims = config.tensors.reduce((sum, t) => sum + t.size, 0);
     this.quantization = quantization;
     const wasm = kernels();
-    const arrays = (this.arrays = wasm ?? PLAIN_ARRAYS);
+    this.arrays = wasm ?? PLAIN_ARRAYS;
+    const arrays = this.arrays;
     const n = runs * this.dims;
     this.adam = config.direction === 'adam' ? new AdamDirection(n, config.adam ?? ADAM_DEFAULTS) : null;
     this.h = config.direction === 'adam' ? arrays.float64(n) : new Float64Array(0);
@@ -130,7 +139,12 @@ export class Learner {
     };
     if (quantization) {
       const { schedule, b2a, b2b, clock, reading } = quantization;
-      this.scheduler = new Scheduler(schedule, { avoidVanishing: b2a, bound: b2b }, clock, slots, reading.cap, arrays.int32(slots));
+      // A scheduler handed in (the property suites' broken variants) may override any rule: the JS
+      // pass asks it for everything; the wasm pass reads the core Scheduler's indices in place.
+      const custom = config.makeScheduler;
+      this.scheduler = custom
+        ? custom(schedule, { avoidVanishing: b2a, bound: b2b }, clock, slots, reading.cap)
+        : new Scheduler(schedule, { avoidVanishing: b2a, bound: b2b }, clock, slots, reading.cap, arrays.int32(slots));
       this.unquantizedStep = arrays.float64(n);
       this.quantizedStep = arrays.float64(n);
       const context = {
@@ -146,7 +160,7 @@ export class Learner {
         quantizedStep: this.quantizedStep,
         report: this.report,
       };
-      this.pass = wasm ? new WasmQuantizePass(wasm, context) : new JsQuantizePass(context);
+      this.pass = wasm && !custom ? new WasmQuantizePass(wasm, context) : new JsQuantizePass(context);
     } else {
       this.unquantizedStep = new Float64Array(0);
       this.quantizedStep = new Float64Array(0);
@@ -170,6 +184,11 @@ export class Learner {
   /** The reading's name for reports and manifests ('plain' without quantization). */
   get readingName(): string {
     return this.quantization ? describeReading(this.quantization.reading) : 'plain';
+  }
+
+  /** h of the last step (the gradient itself for SGD and the plain direction). */
+  get lastDirection(): Float64Array {
+    return this.direction;
   }
 
   /** Steps taken so far. */
@@ -200,6 +219,7 @@ export class Learner {
       this.adam.compute(g, this.h);
       h = this.h;
     }
+    this.direction = h;
     if (!this.quantization) {
       plainStep(w, h, 0, h.length, this.learningRate);
       this.stepCount += 1;

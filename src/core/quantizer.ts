@@ -298,3 +298,16 @@ export function quantizeVector(x: Float64Array, grid: Grid, mode: QuantMode, out
 export function quantizationError(x: number, grid: Grid, mode: QuantMode): number {
   return quantize(x, grid, mode) - x;
 }
+
+/** The integer p with η·b^p = Q exactly (SPEC §1, eq. 1 inverted), or undefined: how a trace's Q names its index. */
+export function indexOfResolution(Q: number, eta: number, base: number): number | undefined {
+  const guess = Math.round(Math.log(Q / eta) / Math.log(base));
+  for (const p of [guess, guess - 1, guess + 1]) {
+    try {
+      if (makeGrid(eta, base, p).Q === Q) return p;
+    } catch {
+      // outside the grid range: not this p
+    }
+  }
+  return undefined;
+}

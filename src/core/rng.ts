@@ -1,9 +1,10 @@
 /**
- * Seeded randomness for every stochastic routine in qle: a Mersenne Twister from @stdlib/random,
+ * Seeded randomness for every stochastic routine in qle: a Mersenne Twister from @stdlib (the
+ * standalone random-base-* packages, not the umbrella),
  * with its uniform and standard normal streams. One seed reproduces a run bit for bit.
  */
-import mt19937 from '@stdlib/random/base/mt19937';
-import normalFactory from '@stdlib/random/base/normal';
+import mt19937 from '@stdlib/random-base-mt19937';
+import normalFactory from '@stdlib/random-base-normal';
 
 export interface Rng {
   readonly seed: number;

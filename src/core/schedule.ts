@@ -45,6 +45,11 @@ export function kappaFor(choice: KappaChoice, lambda: number): number {
   return choice === 'reference' ? referenceKappa() : langevinKappa(lambda);
 }
 
+/** The schedule of a learner with learning rate λ: the hyperparameters with κ chosen by `choice` (SPEC §6). */
+export function withKappa(schedule: Omit<ScheduleParams, 'kappa'>, choice: KappaChoice, lambda: number): ScheduleParams {
+  return { ...schedule, kappa: kappaFor(choice, lambda) };
+}
+
 /** Reference hyperparameters (SPEC §6: eq. 34 and the reference code). */
 export const REFERENCE_SCHEDULE: ScheduleParams = Object.freeze({
   base: 2,

@@ -16,6 +16,14 @@ export function constantTemperature(T: number): TemperatureSchedule {
 }
 
 /** Geman–Hwang T(s) = c / ln(s + 2) with s = t·dt (SPEC §5, eq. 9). */
+/**
+ * σ of per-component gradient noise whose Euler–Maruyama step w − λ(g + σz) has temperature T:
+ * λ²σ² = 2λT, so σ = √(2T/λ) (SPEC §4, the same matching that gives T_q).
+ */
+export function noiseForTemperature(T: number, lambda: number): number {
+  return Math.sqrt((2 * T) / lambda);
+}
+
 export function gemanHwangTemperature(c: number, dt: number): TemperatureSchedule {
   return (t) => c / Math.log(t * dt + 2);
 }
@@ -116,4 +124,68 @@ export function histogram(samples: ArrayLike<number>, edges: Float64Array): Floa
 /** n + 1 evenly spaced edges of n cells over [lo, hi]. */
 export function uniformEdges(lo: number, hi: number, cells: number): Float64Array {
   return Float64Array.from({ length: cells + 1 }, (_, i) => lo + ((hi - lo) * i) / cells);
+}
+
+/** f at the n + 1 nodes of [a, b] (n even): the composite Simpson rule's points. */
+function simpsonNodes(f: (w: number) => number, a: number, b: number, n: number): { h: number; values: Float64Array } {
+  const h = (b - a) / n;
+  return { h, values: Float64Array.from({ length: n + 1 }, (_, i) => f(a + i * h)) };
+}
+
+/** ∫ exp(−(f − shift)/T) over the nodes by the composite Simpson rule. */
+function simpsonBoltzmann(nodes: { h: number; values: Float64Array }, temperature: number, shift: number): number {
+  const { h, values } = nodes;
+  const n = values.length - 1;
+  let sum = 0;
+  for (let i = 0; i <= n; i++) {
+    const weight = i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2;
+    sum += weight * Math.exp(-(values[i] - shift) / temperature);
+  }
+  return (sum * h) / 3;
+}
+
+/**
+ * The Gibbs probability π_T(A) = ∫_A e^{−f/T} / ∫ e^{−f/T} of each interval A in `regions`, on a
+ * 1-D support [lo, hi] that holds all but a negligible part of the mass (SPEC §4–§5): the
+ * stationary law a method at fixed temperature T would reach, the reference for basin occupancy
+ * and within-δ rates at a horizon's temperature. Numerical integration: composite Simpson with
+ * `cells` subintervals over the support and proportionally many over each region; the exponent is
+ * shifted by the smallest f met at any node, so nothing overflows. T must be resolvable by the
+ * cells (the Gibbs width √(T/f'') several cells wide); as T → 0 use the limit (all mass at the
+ * global minimisers) instead.
+ */
+export function gibbsMass(
+  f: (w: number) => number,
+  temperature: number,
+  regions: readonly (readonly [number, number])[],
+  support: readonly [number, number],
+  cells = 20_000,
+): number[] {
+  if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`gibbsMass: temperature must be a positive number, got ${temperature}`);
+  const [lo, hi] = support;
+  if (!(hi > lo)) throw new RangeError(`gibbsMass: support must be an interval lo < hi, got [${lo}, ${hi}]`);
+  const n = 2 * Math.ceil(cells / 2);
+  const whole = simpsonNodes(f, lo, hi, n);
+  const parts = regions.map(([a, b]) => {
+    const from = Math.max(a, lo);
+    const to = Math.min(b, hi);
+    if (!(to > from)) return null;
+    const share = Math.max(2, 2 * Math.ceil((n * (to - from)) / (2 * (hi - lo))));
+    return simpsonNodes(f, from, to, share);
+  });
+  let shift = Infinity;
+  for (const nodes of [whole, ...parts]) if (nodes) for (const v of nodes.values) shift = Math.min(shift, v);
+  const total = simpsonBoltzmann(whole, temperature, shift);
+  return parts.map((nodes) => (nodes ? simpsonBoltzmann(nodes, temperature, shift) / total : 0));
+}
+
+/**
+ * Stationary variance of w ← w + Q_p(−λ(a·w + σξ)) on f = a·w²/2 under the white-noise hypothesis
+ * (SPEC §2, §4): the quantization error adds 1/(12Q²) to the gradient noise's λ²σ² per step, and
+ * the AR(1) factor 1 − λa gives (λ²σ² + 1/(12Q²)) / (λa(2 − λa)). In Langevin terms this is the
+ * temperature λσ²/2 + 1/(24λQ²) = T_SGD + T_q, up to the O(λa) discretisation factor.
+ */
+export function quantizedStationaryVariance(lambda: number, curvature: number, sigma: number, Q: number): number {
+  const rate = lambda * curvature;
+  return (lambda * lambda * sigma * sigma + 1 / (12 * Q * Q)) / (rate * (2 - rate));
 }

@@ -23,26 +23,6 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export type Order = 'above' | 'below' | 'overlap';
-
-/** Two Wilson 95% intervals: disjoint (one above the other) or overlapping (no call made). */
-export function compareIntervals(a: Interval, b: Interval): Order {
-  if (a.lower > b.upper) return 'above';
-  if (a.upper < b.lower) return 'below';
-  return 'overlap';
-}
-
-export function orderWords(order: Order, subject: string, other: string): string {
-  switch (order) {
-    case 'above':
-      return `${subject} is higher than ${other} (95% intervals disjoint)`;
-    case 'below':
-      return `${subject} is lower than ${other} (95% intervals disjoint)`;
-    default:
-      return `${subject} and ${other} cannot be told apart at this sample size (95% intervals overlap)`;
-  }
-}
-
 /** "k of n" with the right plural-free phrasing. */
 export function countOf(k: number, n: number): string {
   return `${k} of ${n}`;

@@ -19,10 +19,10 @@
  * |w_0| ≥ 2^−9 (then w_0 is a multiple of 2^−32) and |w| < 2^21; a weight initialised below 2^−9 in
  * magnitude can round by less than 2^−53 relative once a coarse step hits it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { ADAM_DEFAULTS, type AdamHyper } from '../core/learning.ts';
 import { Learner, type DirectionName, type LearnerState, type QuantizationConfig as CoreQuantization, type StepReport } from '../core/learner.ts';
-import { kappaFor } from '../core/schedule.ts';
+import { withKappa } from '../core/schedule.ts';
 import { DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
 
 export { OPTIMIZER_NAMES, DEFAULT_QUANTIZATION, type OptimizerName, type QuantizationConfig } from './names.ts';
@@ -56,7 +56,7 @@ interface Layout {
 export function learnerQuantization(q: QuantizationConfig, learningRate: number): CoreQuantization {
   return {
     reading: q.reading,
-    schedule: { ...q.schedule, kappa: kappaFor(q.kappa, learningRate) },
+    schedule: withKappa(q.schedule, q.kappa, learningRate),
     b2a: q.switches.avoidVanishing,
     b2b: q.switches.bound,
     clock: q.timeUnit,
@@ -76,6 +76,8 @@ export class CoreOptimizer extends tf.Optimizer {
   master: Float64Array = new Float64Array(0);
   private gradient: Float64Array = new Float64Array(0);
   readonly stats: StepStats = { steps: 0, vanishedSteps: 0, raises: 0, zeroUpdates: 0 };
+  /** Called after every step with the scheduler time it ran at (qle cifar10 --trace). */
+  onStep?: (t: number, report: StepReport, learner: Learner, master: Float64Array) => void;
 
   constructor(
     readonly learningRate: number,
@@ -137,8 +139,10 @@ export class CoreOptimizer extends tf.Optimizer {
       if (!tensor) throw new Error(`no gradient for variable ${name}`);
       this.gradient.set(tensor.dataSync() as Float32Array, layout.offsets[i]);
     });
+    const t = this.learner.scheduler?.t ?? this.stats.steps;
     const report = this.learner.step(this.master, this.gradient);
     if (this.quantization) this.count(report);
+    this.onStep?.(t, report, this.learner, this.master);
     this.writeBack();
     this.stats.steps += 1;
     this.incrementIterations();

@@ -1,7 +1,8 @@
 /**
  * The paper's Table 1 (top-1 train/test accuracy, ResNet-32 on CIFAR-10, 10 runs × 100 epochs),
- * as data: paper-table1.json was transcribed once from /work/shared/spec/paper.txt by
- * parsePaperTable1, and test/cifar10/paper-table.test.ts checks the two still agree.
+ * as data: paper-table1.json was transcribed once from the paper's extracted text by
+ * parsePaperTable1, and test/cifar10/paper-table.test.ts checks the two still agree wherever that
+ * text is available (it is not redistributed with qle; QLE_PAPER_TEXT names its path).
  */
 import { readFileSync } from 'node:fs';
 import type { OptimizerName } from './optimizers.ts';

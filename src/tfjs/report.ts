@@ -5,29 +5,25 @@
  * does and does not show. Everything is computed from the run's JSONL logs; nothing is typed in.
  */
 import { describeReading } from '../core/reading.ts';
-import { normalizeQuantization } from './names.ts';
+import { DISPLAY, normalizeQuantization } from './names.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { meanVariance } from '../core/stats.ts';
-import { annealingMargin, kappaFor } from '../core/schedule.ts';
+import { meanVariance, studentTQuantile } from '../core/stats.ts';
+import { pairedComparisons, pairedWords, type PairedComparison } from './paired.ts';
+import { annealingMargin, withKappa } from '../core/schedule.ts';
 import { renderFigure } from '../report/figures.ts';
 import { table } from '../report/format.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { makeDirectory } from '../io/paths.ts';
 import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
 import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
 import type { OptimizerName } from './optimizers.ts';
 import { loadPaperTable1, paperCell, type PaperTable1 } from './paper-table1.ts';
-import { cellName, commandFor, lrLabel, readSweep, reusedMarker, runDirectory, type CellResult, type Manifest } from './sweep.ts';
+import { backendsOf, cellName, commandFor, lrLabel, readSweep, reusedMarker, runDirectory, type CellResult, type Manifest } from './sweep.ts';
 import type { EpochRecord } from './train.ts';
 
 /** Table 1's column order. */
 const COLUMNS: OptimizerName[] = ['adam', 'qtadam', 'sgd', 'qsgd'];
-const DISPLAY: Record<OptimizerName, string> = { adam: 'ADAM', qtadam: 'QtADAM', sgd: 'SGD', qsgd: 'QSGD' };
-/** The quantized optimizer and its baseline. */
-const PAIRS: [OptimizerName, OptimizerName][] = [
-  ['qtadam', 'adam'],
-  ['qsgd', 'sgd'],
-];
 
 export interface Summary {
   readonly n: number;
@@ -98,7 +94,7 @@ export function summarizeCells(manifest: Manifest, cells: CellResult[]): CellSum
 /** The annealing margin of SPEC §5 for the index a run ended with, at the scheduler time of its last step. */
 function endMargin(manifest: Manifest, lr: number, record: EpochRecord): number {
   const q = normalizeQuantization(manifest.quantization);
-  const params = { ...q.schedule, kappa: kappaFor(q.kappa, lr) };
+  const params = withKappa(q.schedule, q.kappa, lr);
   // The finest index (largest p) has the lowest temperature: per-tensor runs are judged by it.
   return annealingMargin((record.pMaxTensor ?? record.p) as number, Math.max(0, (record.t as number) - 1), params);
 }
@@ -115,56 +111,35 @@ export function modelDescription(model: ModelName): string {
   return model === 'mlp' ? `MLP 3072-${MLP_HIDDEN}-10 (ReLU)` : `ResNet-${6 * RESNET_DEPTH_N[model] + 2} (option A)`;
 }
 
-/** Difference of means a − b with a combined standard error, when both have runs. */
-function difference(a: Summary, b: Summary): { d: number; se: number } | undefined {
-  if (a.n === 0 || b.n === 0) return undefined;
-  const se = Math.sqrt((a.sd * a.sd) / a.n + (b.sd * b.sd) / b.n);
-  return { d: a.mean - b.mean, se };
-}
-
-function verdict(diff: { d: number; se: number }): string {
-  if (diff.se === 0) return diff.d === 0 ? 'equal' : diff.d > 0 ? 'higher' : 'lower';
-  if (Math.abs(diff.d) <= 2 * diff.se) return 'indistinguishable (|difference| ≤ 2 standard errors)';
-  return diff.d > 0 ? 'higher (by more than 2 standard errors)' : 'lower (by more than 2 standard errors)';
-}
-
-/** The generated "what it shows" sentences. */
-export function findings(manifest: Manifest, summaries: CellSummary[], paper: PaperTable1): { shows: string[]; doesNot: string[] } {
-  const get = (o: OptimizerName, lr: number) => summaries.find((s) => s.optimizer === o && s.lr === lr);
+/**
+ * The generated "what it shows" sentences. Table 1's pairs are judged by paired differences over
+ * the shared seeds (./paired.ts: Student-t with the actual degrees of freedom, Holm over λ).
+ */
+export function findings(manifest: Manifest, summaries: CellSummary[], paper: PaperTable1, comparisons: readonly PairedComparison[]): { shows: string[]; doesNot: string[] } {
   const shows: string[] = [];
-  for (const [q, base] of PAIRS) {
-    if (!manifest.optimizers.includes(q) || !manifest.optimizers.includes(base)) continue;
-    const parts: string[] = [];
-    const ours: number[] = [];
-    const oursSe: number[] = [];
-    const theirs: number[] = [];
-    for (const lr of manifest.lrs) {
-      const a = get(q, lr);
-      const b = get(base, lr);
-      if (!a || !b) continue;
-      const diff = difference(a.test, b.test);
-      if (!diff) continue;
-      ours.push(diff.d);
-      oursSe.push(diff.se);
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+  for (const c of comparisons.filter((x) => x.metric === 'test')) {
+    const q = c.subject;
+    const base = c.other;
+    if (c.perLr.length === 0) continue;
+    const parts = c.perLr.map((cell) => {
+      const pa = paperCell(paper, q, cell.lr!);
+      const pb = paperCell(paper, base, cell.lr!);
+      return `at λ = ${lrLabel(cell.lr!)} ${DISPLAY[q]} − ${DISPLAY[base]} = ${pairedWords(cell)}${pa && pb ? `; paper: ${signed(pa.test - pb.test)}` : ''}`;
+    });
+    shows.push(`${DISPLAY[q]} against ${DISPLAY[base]}, test top-1, paired over shared seeds: ${parts.join('; ')}.`);
+    const theirs = manifest.lrs.map((lr) => {
       const pa = paperCell(paper, q, lr);
       const pb = paperCell(paper, base, lr);
-      if (pa && pb) theirs.push(pa.test - pb.test);
-      parts.push(
-        `at λ = ${lrLabel(lr)} ${DISPLAY[q]} − ${DISPLAY[base]} = ${diff.d >= 0 ? '+' : ''}${diff.d.toFixed(2)} points test top-1 (± ${diff.se.toFixed(2)} s.e.), ${verdict(diff)}` +
-          (pa && pb ? `; paper: ${pa.test - pb.test >= 0 ? '+' : ''}${(pa.test - pb.test).toFixed(2)}` : ''),
-      );
-    }
-    if (parts.length === 0) continue;
-    shows.push(`${DISPLAY[q]} against ${DISPLAY[base]}: ${parts.join('; ')}.`);
-    if (theirs.length === ours.length) {
-      const o = mean(ours);
-      const se = Math.sqrt(oursSe.reduce((sum, x) => sum + x * x, 0)) / oursSe.length;
-      const t = mean(theirs);
-      const agree = Math.sign(o) === Math.sign(t);
-      const significant = Math.abs(o) > 2 * se;
+      return pa && pb ? pa.test - pb.test : undefined;
+    });
+    if (c.average && theirs.every((x) => x !== undefined)) {
+      const t = mean(theirs as number[]);
+      const a = c.average;
+      const agree = Math.sign(a.mean) === Math.sign(t);
       shows.push(
-        `Averaged over these ${ours.length} learning rates, ${DISPLAY[q]} − ${DISPLAY[base]} is ${o >= 0 ? '+' : ''}${o.toFixed(2)} points test top-1 here (± ${se.toFixed(2)} s.e.) and ${t >= 0 ? '+' : ''}${t.toFixed(2)} in the paper at the same learning rates: the sign ${agree ? 'agrees' : 'disagrees'} with the paper` +
-          (significant ? ', and the difference here is larger than 2 standard errors.' : ', but the difference here is within 2 standard errors of zero, so this run cannot tell the sign.'),
+        `Averaged over these ${manifest.lrs.length} learning rates, ${DISPLAY[q]} − ${DISPLAY[base]} is ${pairedWords(a)} here and ${signed(t)} in the paper at the same learning rates: the sign ${agree ? 'agrees' : 'disagrees'} with the paper` +
+          (a.decision === 'indistinguishable' ? ', but the interval here includes 0, so this run cannot tell the sign.' : `, and the difference here is significant (${a.decision}).`),
       );
     }
   }
@@ -191,7 +166,7 @@ export function findings(manifest: Manifest, summaries: CellSummary[], paper: Pa
   const doesNot = [
     `It is not the paper's experiment: ${modelDescription(manifest.model)} instead of ResNet-32, ${manifest.trainSubset.toLocaleString('en-US')} of ${TRAIN_COUNT.toLocaleString('en-US')} training images, ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'} instead of 100, ${manifest.seeds.length} seeds instead of 10, ${manifest.lrs.length} of the 9 learning rates. Absolute accuracies are not comparable with the paper's columns, which are shown for the layout and for the direction of the differences only.`,
     `It does not test the paper's claim of reaching a global minimum: Theorem 3.1 is asymptotic (logarithmic cooling over an unbounded horizon)${epochsShort ? `, and ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'} with the scheduler clock per ${manifest.quantization.timeUnit} reach only t = ${ticks}` : ''}; a difference in final accuracy after a short run says nothing about which minimum a run converges to.`,
-    `With ${manifest.seeds.length} seeds per cell the standard errors are large relative to the paper's reported differences (0.01–2 points); differences called indistinguishable above are not evidence of equality.`,
+    `With ${manifest.seeds.length} seeds per cell a paired difference has ${manifest.seeds.length - 1} degree${manifest.seeds.length === 2 ? '' : 's'} of freedom (t critical value ${manifest.seeds.length > 1 ? studentTQuantile(0.975, manifest.seeds.length - 1).toFixed(2) : '—'}): the intervals are wide relative to the paper's reported differences (0.01–2 points); differences called indistinguishable above are not evidence of equality.`,
   ];
   return { shows, doesNot };
 }
@@ -252,7 +227,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   const paper = loadPaperTable1();
   const summaries = summarizeCells(manifest, cells);
   const dir = join(reportParent, run);
-  mkdirSync(join(dir, 'logs'), { recursive: true });
+  makeDirectory(join(dir, 'logs'));
   const source = runDirectory(runsDir, run);
   for (const c of cells) {
     const name = `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`;
@@ -319,8 +294,9 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   }
 
   const q = normalizeQuantization(manifest.quantization);
-  const { shows, doesNot } = findings(manifest, summaries, paper);
-  const results = { manifest, summaries, computeSeconds, wallSeconds, finishedRuns: finished, plannedRuns: planned, findings: { shows, doesNot } };
+  const comparisons = [...pairedComparisons(manifest, cells, 'test'), ...pairedComparisons(manifest, cells, 'train')];
+  const { shows, doesNot } = findings(manifest, summaries, paper, comparisons);
+  const results = { manifest, summaries, comparisons, computeSeconds, wallSeconds, finishedRuns: finished, plannedRuns: planned, findings: { shows, doesNot } };
   writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
   const imagesPerSecond = computeSeconds > 0 ? imagesTrained / computeSeconds : NaN;
@@ -330,7 +306,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     `**Scale of this run.** ${modelDescription(manifest.model)}, trained on the first ${manifest.trainSubset.toLocaleString('en-US')} of the ${TRAIN_COUNT.toLocaleString('en-US')} CIFAR-10 training images and tested on the first ${manifest.testSubset.toLocaleString('en-US')} of the ${TEST_COUNT.toLocaleString('en-US')} test images; ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'}, batch ${manifest.batch}, ${manifest.shuffle ? 'shuffled' : 'unshuffled (as the reference)'}; ${manifest.optimizers.length} optimizers × ${manifest.lrs.length} learning rates × ${manifest.seeds.length} seeds = ${planned} runs (${finished} finished). ` +
       `The paper: ResNet-32, all 50,000/10,000 images, 100 epochs, 10 runs per cell, 9 learning rates.`,
     '',
-    `**Compute.** tfjs backend \`${manifest.backend}\`, ${processesPhrase(manifest.processes ?? 1)} on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation summed over runs (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
+    `**Compute.** ${backendPhrase(manifest)}, ${processesPhrase(manifest.processes ?? 1)} on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation summed over runs (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
     '',
     `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: reading \`${describeReading(q.reading)}\` (SPEC §7: B.2a granularity ${q.reading.granularity}, vanishing test ${q.reading.test}, ${q.reading.cap} cap${q.reading.b2aOnFirstStep ? '' : ', no B.2a on the first step'}), ${q.reading.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C.toExponential()}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
       `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +
@@ -359,7 +335,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     ...doesNot.map((s) => `- ${s}`),
     '',
-    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`${commandFor(manifest)}\` (finished runs are read, not retrained; add \`--shard K/N\` to N processes to train in parallel).`,
+    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`${commandFor(manifest)} --backend ${manifest.backend}\` (finished runs are read, not retrained; add \`--shard K/N\` to N processes to train in parallel; the same command on another backend agrees to float32 rounding, not bit for bit).`,
     '',
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), md);
@@ -367,10 +343,19 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   return dir;
 }
 
+/** "tfjs backend `wasm`", or every backend when a run was resumed (or reused runs) on another. */
+export function backendPhrase(manifest: Manifest): string {
+  const backends = backendsOf(manifest);
+  return backends.length === 1
+    ? `tfjs backend \`${backends[0]}\``
+    : `tfjs backends ${backends.map((b) => `\`${b}\``).join(' and ')} (the run was resumed, or runs reused, on another backend: float32 results agree to rounding, not bit for bit)`;
+}
+
 /** reports/cifar10/README.md: one line per rendered run (scale, quantization settings, mean test top-1 per optimizer). */
 export function renderIndex(reportParent: string): void {
   const runs = readdirSync(reportParent, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'results.json')))
+    // Run reports only (a readings comparison has results.json but no manifest of its own).
+    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'results.json')) && existsSync(join(reportParent, e.name, 'manifest.json')))
     .map((e) => e.name)
     .sort();
   const rows = runs.map((run) => {
@@ -393,16 +378,26 @@ export function renderIndex(reportParent: string): void {
       `${modelDescription(m.model)}, ${m.trainSubset}/${m.testSubset} images, ${m.epochs} ep, λ ${m.lrs.map(lrLabel).join(' ')}, ${m.seeds.length} seeds (${r.finishedRuns}/${r.plannedRuns} runs)`,
       `reading ${describeReading(q.reading)}, clock per ${q.timeUnit}, B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, κ ${q.kappa}`,
       ...COLUMNS.map(average),
-      `${minutes(r.computeSeconds)}${r.wallSeconds ? ` (${minutes(r.wallSeconds)} wall, ${m.processes ?? 1} process${(m.processes ?? 1) > 1 ? 'es' : ''})` : ''}${m.reuseFrom ? `, incl. runs reused from ${m.reuseFrom}` : ''}`,
+      `${minutes(r.computeSeconds)}${r.wallSeconds ? ` (${minutes(r.wallSeconds)} wall, ${m.processes ?? 1} process${(m.processes ?? 1) > 1 ? 'es' : ''})` : ''}${m.reuseFrom ? `, incl. runs reused from ${m.reuseFrom}` : ''}, ${backendsOf(m).join('+')}`,
     ];
   });
   const md = [
     '# CIFAR-10 runs (generated)',
     '',
-    'Mean final test top-1 (%) averaged over the learning rates of each run; the details, spreads and the paper\'s values are in each report. "compute" is training and evaluation time summed over runs, then the wall-clock time and the number of parallel processes. Throughput and the cost of the full Table 1: [bench-cpu.md](bench-cpu.md).',
+    'Mean final test top-1 (%) averaged over the learning rates of each run; the details, spreads and the paper\'s values are in each report. "compute" is training and evaluation time summed over runs, then the wall-clock time and the number of parallel processes. The last word of "compute" is the tfjs backend. Throughput per backend and the cost of the full Table 1: [bench.md](bench.md).',
     '',
     table(['run', 'scale', 'quantization', ...COLUMNS.map((o) => `${DISPLAY[o]} test`), 'compute'], rows),
     '',
+    ...comparisonLinks(reportParent),
   ].join('\n');
   writeFileAtomic(join(reportParent, 'README.md'), md);
+}
+
+/** Links to the readings comparisons (qle cifar10-readings): folders with a report but no run manifest. */
+function comparisonLinks(reportParent: string): string[] {
+  const folders = readdirSync(reportParent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'report.md')) && !existsSync(join(reportParent, e.name, 'manifest.json')))
+    .map((e) => e.name)
+    .sort();
+  return folders.length ? ['B.2a readings compared on one grid (`qle cifar10-readings`): ' + folders.map((f) => `[${f}](${f}/report.md)`).join(', ') + '.', ''] : [];
 }

@@ -6,8 +6,9 @@
  * of epoch e from deriveSeed(seed, e), so the rng needs no state of its own in the checkpoint.
  * A run whose loss or step becomes non-finite stops and is marked diverged (it counts as finished).
  */
+import { RunTracer } from './trace.ts';
 import { normalizeQuantization } from './names.ts';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { createRng, deriveSeed } from '../core/rng.ts';
@@ -93,6 +94,8 @@ export interface TrainHooks {
   onEpoch?: (record: EpochRecord) => void;
   /** Test hook: stop after this many epochs of this call, as if killed after the checkpoint. */
   stopAfterEpochs?: number;
+  /** Write a format 2 trace of every step here (a fresh quantized run only). */
+  trace?: string;
 }
 
 /** Read a finished or partial history from a run's JSONL log (empty when there is none). */
@@ -138,7 +141,7 @@ export function evaluate(model: tf.LayersModel, x: Float32Array, labels: Uint8Ar
     const n = Math.min(batch, count - start);
     const predicted = tf.tidy(() => {
       const input = tf.tensor(x.subarray(start * IMAGE_SIZE, (start + n) * IMAGE_SIZE), [n, ...shape]);
-      return (model.predict(input) as tf.Tensor).argMax(-1).dataSync();
+      return tf.argMax(model.predict(input) as tf.Tensor, -1).dataSync();
     });
     for (let i = 0; i < n; i++) if (predicted[i] === labels[start + i]) correct++;
   }
@@ -174,6 +177,13 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
       weight.write(tf.tensor(f32(values), weight.shape as number[]));
     });
     history = saved.history;
+  }
+
+  let tracer: RunTracer | undefined;
+  if (hooks.trace) {
+    if (history.length > 0) throw new Error(`--trace needs a fresh run, but ${files.checkpoint} resumes one; remove it or choose another --run`);
+    tracer = new RunTracer(hooks.trace, optimizer.learner, `qle cifar10 (${config.model}, ${config.optimizer}, λ = ${config.lr}, seed ${config.seed})`);
+    optimizer.onStep = (t, report, learner, master) => tracer!.step(t, report, learner, master);
   }
 
   const shape = inputShapeOf(config.model);
@@ -215,7 +225,7 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
       let predicted: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = model.apply(input, { training: true }) as tf.Tensor;
-        predicted = tf.keep(logits.argMax(-1));
+        predicted = tf.keep(tf.argMax(logits, -1));
         return tf.losses.softmaxCrossEntropy(target, logits) as tf.Scalar;
       }, trainable);
       const loss = value.dataSync()[0];
@@ -263,6 +273,7 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
     epochsThisCall++;
     if (hooks.stopAfterEpochs !== undefined && epochsThisCall >= hooks.stopAfterEpochs) break;
   }
+  tracer?.finish();
   model.dispose();
   optimizer.dispose();
   return history;

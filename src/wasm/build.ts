@@ -23,13 +23,18 @@ import { writeFileAtomic } from '../io/atomic-write.ts';
 export const ASSEMBLYSCRIPT_VERSION = '0.28.20';
 
 export const ASC_FLAGS = [
-  '--enable', 'simd',
-  '--enable', 'threads',
+  '--enable',
+  'simd',
+  '--enable',
+  'threads',
   '--importMemory',
   '--sharedMemory',
-  '--initialMemory', '1',
-  '--maximumMemory', '65536',
-  '--runtime', 'stub',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  '65536',
+  '--runtime',
+  'stub',
   '-O3',
   '--noAssert',
 ];
@@ -117,7 +122,9 @@ function main(): void {
       const constantsMatch = readFileSync(CONSTANTS, 'utf8') === source;
       const committed = readFileSync(WASM);
       const wasmMatch = Buffer.compare(committed, bytes) === 0;
-      console.log(`build:wasm --check: assembly/constants.ts ${constantsMatch ? 'matches' : 'DIFFERS from'} its sources; kernels.wasm (${committed.length} bytes) ${wasmMatch ? 'matches' : `DIFFERS from`} the rebuild (${bytes.length} bytes, assemblyscript ${ASSEMBLYSCRIPT_VERSION})`);
+      console.log(
+        `build:wasm --check: assembly/constants.ts ${constantsMatch ? 'matches' : 'DIFFERS from'} its sources; kernels.wasm (${committed.length} bytes) ${wasmMatch ? 'matches' : `DIFFERS from`} the rebuild (${bytes.length} bytes, assemblyscript ${ASSEMBLYSCRIPT_VERSION})`,
+      );
       if (!constantsMatch || !wasmMatch) {
         console.error('build:wasm --check: run `npm run build:wasm` and commit the result');
         process.exit(1);

@@ -54,14 +54,30 @@ const around = (x: number, steps: number) => {
   const out = [x];
   let up = x;
   let down = x;
-  for (let i = 0; i < steps; i++) out.push((up = nextUp(up)), (down = nextDown(down)));
+  for (let i = 0; i < steps; i++) {
+    up = nextUp(up);
+    down = nextDown(down);
+    out.push(up, down);
+  }
   return out;
 };
 
 /** Arguments that stress the reductions and the special cases. */
 function adversarialInputs(): number[] {
   const rng = createRng(1401);
-  const inputs: number[] = [0, -0, Infinity, -Infinity, NaN, Number.MIN_VALUE, -Number.MIN_VALUE, 2 ** -1022, 2 ** -1074 * 3, Number.MAX_VALUE, -Number.MAX_VALUE];
+  const inputs: number[] = [
+    0,
+    -0,
+    Infinity,
+    -Infinity,
+    NaN,
+    Number.MIN_VALUE,
+    -Number.MIN_VALUE,
+    2 ** -1022,
+    2 ** -1074 * 3,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+  ];
   for (const e of [20, 30, 50, 51, 52, 53, 60, 100, 700, 709, 710, 745, 746, 800, 1000]) inputs.push(2 ** e, -(2 ** e), nextDown(2 ** e), -nextUp(2 ** e));
   // Near multiples of π/2 (where sin/cos vanish and the reduction cancels) and of ½ (sinPi/cosPi).
   for (let j = -40; j <= 40; j++) {
@@ -87,7 +103,11 @@ describe('elementary constants', () => {
   });
 
   it('Taylor coefficients are 1/n! with the right signs', () => {
-    E.SIN_COEFFICIENTS.forEach((c, j) => expect(c).toBe((j % 2 === 0 ? -1 : 1) / [6, 120, 5040, 362880, 39916800, 6227020800, 1307674368000, 355687428096000, 121645100408832000, 51090942171709440000][j]));
+    E.SIN_COEFFICIENTS.forEach((c, j) =>
+      expect(c).toBe(
+        (j % 2 === 0 ? -1 : 1) / [6, 120, 5040, 362880, 39916800, 6227020800, 1307674368000, 355687428096000, 121645100408832000, 51090942171709440000][j],
+      ),
+    );
     E.EXP_COEFFICIENTS.forEach((c, j) => {
       let f = 1;
       for (let i = 2; i <= j; i++) f *= i;

@@ -25,7 +25,7 @@ export function populationGradient(kernels: Kernels, objective: Objective, runs:
   const w = kernels.address(arrays.w);
   const g = kernels.address(arrays.g);
   const diverged = kernels.address(arrays.diverged);
-  if (w < 0 || g < 0 || diverged < 0) throw new Error('populationGradient: the arrays must live in the kernels\' memory');
+  if (w < 0 || g < 0 || diverged < 0) throw new Error("populationGradient: the arrays must live in the kernels' memory");
   const x = kernels.exports;
   let compute: () => void;
   switch (descriptor.name) {

@@ -29,6 +29,24 @@ export interface KernelExports {
   elementaryRange(which: number, src: number, dst: number, n: number): void;
 }
 
+/**
+ * The part of the WebAssembly JS API used here, typed locally: Node has it as a global, but the
+ * project compiles without the DOM library (where TypeScript declares it) and @types/node 20 omits it.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(deltaPages: number): number;
+}
+interface WasmModule {
+  readonly kind?: 'module';
+}
+interface WebAssemblyApi {
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
 /** Mode codes of the kernels. */
 export const MODE_CODE: Readonly<Record<QuantMode, number>> = { floor: 0, round: 1 };
 
@@ -48,7 +66,7 @@ export function setActiveGrids(grids: readonly Grid[]): void {
 type Typed = Float64Array | Int32Array | Uint8Array;
 
 export class Kernels {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly exports: KernelExports;
   private top: number;
   private allocations = 0;
@@ -56,14 +74,14 @@ export class Kernels {
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private readonly registry = new FinalizationRegistry<[number, number]>(([offset, sizeClass]) => this.release(offset, sizeClass));
 
-  constructor(module: WebAssembly.Module) {
-    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  constructor(module: WasmModule) {
+    this.memory = new wasmApi.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     const env = {
       memory: this.memory,
       // A lane the float decision cannot settle: the exact JS quantizer (it throws the range errors).
       slowQuantize: (x: number, gridId: number, mode: number) => quantize(x, activeGrids[gridId], mode === 1 ? 'round' : 'floor'),
     };
-    const instance = new WebAssembly.Instance(module, { env });
+    const instance = new wasmApi.Instance(module, { env });
     this.exports = instance.exports as unknown as KernelExports;
     this.top = align(this.exports.heapBase(), 64);
     this.buffers.add(this.memory.buffer);
@@ -108,9 +126,9 @@ export class Kernels {
   }
 
   private release(offset: number, sizeClass: number): void {
-    let list = this.freeLists.get(sizeClass);
-    if (!list) this.freeLists.set(sizeClass, (list = []));
-    list.push(offset);
+    const list = this.freeLists.get(sizeClass);
+    if (list) list.push(offset);
+    else this.freeLists.set(sizeClass, [offset]);
   }
 
   /** Grow the memory to at least `bytes` (by half its size at least, to keep growth rare). */
@@ -142,7 +160,7 @@ let override: boolean | undefined;
 /** The kernels of this thread, or null when switched off (QLE_WASM=0, or withKernels(false, …)). */
 export function kernels(): Kernels | null {
   if (!(override ?? enabledByEnvironment())) return null;
-  if (!instance) instance = new Kernels(new WebAssembly.Module(readFileSync(WASM_FILE)));
+  if (!instance) instance = new Kernels(new wasmApi.Module(readFileSync(WASM_FILE)));
   return instance;
 }
 

@@ -151,7 +151,11 @@ describe('wasm quantize pass = JS pass, bit for bit (w, d, dQ, indices, report)'
     let vanished = 0;
     let seed = 1;
     for (const reading of READINGS_ALL) {
-      for (const [dims, runs] of [[2, 37], [1, 16], [3, 9]] as const) {
+      for (const [dims, runs] of [
+        [2, 37],
+        [1, 16],
+        [3, 9],
+      ] as const) {
         const s: Scenario = {
           label: `${JSON.stringify(reading)} dims ${dims}`,
           tensors: [{ name: 'w', size: dims }],
@@ -178,7 +182,17 @@ describe('wasm quantize pass = JS pass, bit for bit (w, d, dQ, indices, report)'
     for (const reading of READINGS_ALL) {
       for (const runs of [1, 3]) {
         runScenario(
-          { label: `${JSON.stringify(reading)} network × ${runs}`, tensors: NETWORK, runs, reading, schedule: BINARY, b2b: true, weightsOnGrid: false, direction: 'adam', inKernelMemory: runs === 3 },
+          {
+            label: `${JSON.stringify(reading)} network × ${runs}`,
+            tensors: NETWORK,
+            runs,
+            reading,
+            schedule: BINARY,
+            b2b: true,
+            weightsOnGrid: false,
+            direction: 'adam',
+            inKernelMemory: runs === 3,
+          },
           20,
           seed++,
         );
@@ -192,7 +206,17 @@ describe('wasm quantize pass = JS pass, bit for bit (w, d, dQ, indices, report)'
       for (const reading of READINGS_ALL.filter((r) => r.b2aOnFirstStep)) {
         for (const weightsOnGrid of [true, false]) {
           runScenario(
-            { label: `η=${schedule.eta} b=${schedule.base} ${JSON.stringify(reading)} onGrid ${weightsOnGrid}`, tensors: reading.granularity === 'all' ? [{ name: 'w', size: 2 }] : NETWORK, runs: 5, reading, schedule, b2b: seed % 2 === 0, weightsOnGrid, direction: 'sgd', inKernelMemory: true },
+            {
+              label: `η=${schedule.eta} b=${schedule.base} ${JSON.stringify(reading)} onGrid ${weightsOnGrid}`,
+              tensors: reading.granularity === 'all' ? [{ name: 'w', size: 2 }] : NETWORK,
+              runs: 5,
+              reading,
+              schedule,
+              b2b: seed % 2 === 0,
+              weightsOnGrid,
+              direction: 'sgd',
+              inKernelMemory: true,
+            },
             16,
             seed++,
           );
@@ -201,7 +225,7 @@ describe('wasm quantize pass = JS pass, bit for bit (w, d, dQ, indices, report)'
     }
   });
 
-  it('a large 2-D population at one index (the kernel\'s uniform loop), from p_0 = 0 where every run raises', () => {
+  it("a large 2-D population at one index (the kernel's uniform loop), from p_0 = 0 where every run raises", () => {
     const s: Scenario = {
       label: 'uniform 2-D',
       tensors: [{ name: 'w', size: 2 }],

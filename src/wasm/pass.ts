@@ -46,10 +46,13 @@ export class WasmQuantizePass implements QuantizePass {
   private readonly flags: number;
   private readonly dAddress: number;
   private weightScratch?: Float64Array;
-  /** The grid table and the segment table, referenced from the config block only: kept alive with it. */
-  private readonly keep: readonly ArrayBufferView[];
+  /** The grid table and the segment table: the config block points into them, this keeps them alive (their blocks return to the allocator when collected). */
+  readonly tables: readonly ArrayBufferView[];
 
-  constructor(private readonly kernels: Kernels, private readonly context: PassContext) {
+  constructor(
+    private readonly kernels: Kernels,
+    private readonly context: PassContext,
+  ) {
     const { scheduler, segments, reading, report } = context;
     const address = (array: ArrayBufferView, what: string) => {
       const at = kernels.address(array);
@@ -81,7 +84,7 @@ export class WasmQuantizePass implements QuantizePass {
     c[C.VANISHED] = address(report.vanished, 'vanished flags');
     c[C.TENSOR_INDEX] = address(report.tensorIndex, 'tensor indices');
     c[C.TENSOR_START] = address(report.tensorStartIndex, 'tensor start indices');
-    this.keep = [gridTable, segmentTable];
+    this.tables = [gridTable, segmentTable];
     this.flags = (reading.mode === 'round' ? FLAG.ROUND : 0) | (reading.test === 'sum' ? FLAG.SUM_TEST : 0) | (context.weightsOnGrid ? FLAG.SNAP : 0);
   }
 

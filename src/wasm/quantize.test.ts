@@ -19,10 +19,20 @@ if (!k) throw new Error('these tests compare the wasm kernels: unset QLE_WASM');
 
 /** Grids of every route of quantizer.ts (ValueRoute). */
 const GRIDS: [number, number, number][] = [
-  [1, 2, 10], [1, 2, 0], [1, 2, -3], [1, 2, 32], [4, 8, 5], // binary: k·(1/Q)
-  [3, 10, 3], [1, 3, 5], [3, 2, 7], [1, 10, 0], // integer Q: k/Q
-  [5, 7, -2], [1, 3, -4], [3, 10, -2], // Q = η/b^m: (k·b^m)/η
-  [7, 3, 40], [1, 10, -17], // no float route: exact
+  [1, 2, 10],
+  [1, 2, 0],
+  [1, 2, -3],
+  [1, 2, 32],
+  [4, 8, 5], // binary: k·(1/Q)
+  [3, 10, 3],
+  [1, 3, 5],
+  [3, 2, 7],
+  [1, 10, 0], // integer Q: k/Q
+  [5, 7, -2],
+  [1, 3, -4],
+  [3, 10, -2], // Q = η/b^m: (k·b^m)/η
+  [7, 3, 40],
+  [1, 10, -17], // no float route: exact
 ];
 const MODES: QuantMode[] = ['round', 'floor'];
 
@@ -30,7 +40,11 @@ function neighbours(x: number, steps: number): number[] {
   const out = [x];
   let up = x;
   let down = x;
-  for (let i = 0; i < steps; i++) out.push((up = nextUp(up)), (down = nextDown(down)));
+  for (let i = 0; i < steps; i++) {
+    up = nextUp(up);
+    down = nextDown(down);
+    out.push(up, down);
+  }
   return out;
 }
 
@@ -47,7 +61,7 @@ function inputsFor(grid: Grid, seed: number): number[] {
   values.push(...neighbours(ratioToDouble(2n ** 52n * den, num), 2), ...neighbours(-ratioToDouble(2n ** 52n * den, num), 2));
   values.push(0.5 - 2 ** -54, (0.5 - 2 ** -54) / grid.Q);
   for (let i = 0; i < 3000; i++) {
-    values.push(rng.normal() / grid.Q * 10 ** (rng.uniform() * 6 - 1));
+    values.push((rng.normal() / grid.Q) * 10 ** (rng.uniform() * 6 - 1));
     values.push((rng.uniform() - 0.5) * 2 ** (rng.uniform() * 200 - 150));
   }
   return values.filter((x) => Number.isFinite(x) && Math.abs(x * grid.Q) < EXACT_LIMIT * 0.99);
@@ -99,9 +113,12 @@ describe('wasm quantizer = quantizeInto, bit for bit, with the same non-zero cou
 
   it('throws the JS range error for the same element (|Q·x| ≥ 2^53, non-finite)', () => {
     const kernel = k as NonNullable<typeof k>;
-    for (const [eta, base, p] of [[1, 2, 10], [3, 10, 3]] as const) {
+    for (const [eta, base, p] of [
+      [1, 2, 10],
+      [3, 10, 3],
+    ] as const) {
       const grid = makeGrid(eta, base, p);
-      for (const bad of [Infinity, -Infinity, NaN, 2 ** 60, -(2 ** 53) / grid.Q * 1.5]) {
+      for (const bad of [Infinity, -Infinity, NaN, 2 ** 60, (-(2 ** 53) / grid.Q) * 1.5]) {
         const values = [0.25, 1.5, bad, 3.25, bad * 2];
         const message = (() => {
           try {

@@ -27,21 +27,16 @@ const scratchOf = new WeakMap<Kernels, Scratch>();
 
 function scratch(k: Kernels, n: number): Scratch {
   let s = scratchOf.get(k);
-  if (!s) scratchOf.set(k, (s = { record: k.float64(GRID_RECORD), values: k.float64(0) }));
+  if (!s) {
+    s = { record: k.float64(GRID_RECORD), values: k.float64(0) };
+    scratchOf.set(k, s);
+  }
   if (s.values.length < n) s.values = k.float64(Math.max(n, 2 * s.values.length));
   return s;
 }
 
 /** quantizeInto on the kernels when they are on (else quantizeInto itself). Returns the non-zero count. */
-export function quantizeVectorInto(
-  src: Float64Array,
-  srcOffset: number,
-  dst: Float64Array,
-  dstOffset: number,
-  n: number,
-  grid: Grid,
-  mode: QuantMode,
-): number {
+export function quantizeVectorInto(src: Float64Array, srcOffset: number, dst: Float64Array, dstOffset: number, n: number, grid: Grid, mode: QuantMode): number {
   const k = kernels();
   if (!k) return quantizeInto(src, srcOffset, dst, dstOffset, n, grid, mode);
   if (!(n >= 0 && srcOffset >= 0 && dstOffset >= 0 && srcOffset + n <= src.length && dstOffset + n <= dst.length)) {

@@ -6,7 +6,7 @@
  * (not quantizedStep), so flattening, ordering, write-back and the clock are what is tested.
  */
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tfjs/tf.ts';
 import { AdamDirection, SgdDirection, type Direction } from '../../src/core/learning.ts';
 import { makeGrid, quantize, type QuantMode } from '../../src/core/quantizer.ts';
 import { boundTarget, type ScheduleParams } from '../../src/core/schedule.ts';

@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 export function runQle(args: string[], input = ''): CliResult {
-  // One process: tsx as a loader (bin/qle.mjs adds a launcher process around the same entry point).
+  // One process with tsx as a loader, as bin/qle.mjs runs a checkout (test/package runs the built bin).
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], {
     cwd: root,
     input,

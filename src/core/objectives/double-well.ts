@@ -43,6 +43,9 @@ export function createDoubleWell(tilt = DEFAULT_TILT): Objective {
     minimisers: [Float64Array.of(globalMin)],
     barrier: doubleWellValue(top, tilt) - doubleWellValue(shallowMin, tilt),
     kernel: { name: 'double-well', parameter: tilt },
+    globalBasin(w, offset) {
+      return w[offset] < top;
+    },
     value(w, offset) {
       return doubleWellValue(w[offset], tilt);
     },

@@ -15,6 +15,12 @@ export interface Objective {
   readonly minimisers: readonly Float64Array[];
   /** Depth Δ of the deepest non-global well, where it is known analytically. */
   readonly barrier?: number;
+  /**
+   * Exact membership of the global minimisers' basin of attraction under gradient flow, where it
+   * is known in closed form (the double well: left of the barrier top). Without it, basin.ts
+   * decides by quenching the point with gradient descent.
+   */
+  globalBasin?(w: Float64Array, offset: number): boolean;
   value(w: Float64Array, offset: number): number;
   /** Writes ∇f(w) into g at gOffset. */
   gradient(w: Float64Array, offset: number, g: Float64Array, gOffset: number): void;
