@@ -83,7 +83,7 @@ describe('whole cells: wasm kernels = JS paths, bit for bit', () => {
     it(`${problem.objective}, d = ${problem.dims}: ${OPTIMIZERS.join(', ')}`, () => {
       const hyper = problemHyper(problem);
       for (const optimizer of OPTIMIZERS) {
-        const steps = 300;
+        const steps = 200;
         const cell: CellConfig = {
           study: 'wasm',
           index: 0,
@@ -91,7 +91,7 @@ describe('whole cells: wasm kernels = JS paths, bit for bit', () => {
           problem,
           optimizer,
           spec: specFor(optimizer, { ...hyper, steps }),
-          runs: 48,
+          runs: 24,
           steps,
           seed: 11,
           delta: 0.1,
