@@ -20,7 +20,7 @@
  * in three parts (Cody–Waite: k·P1 and k·P2 are exact); sin(πv): v = k + f exactly, r = π·f. Then
  * sin = (−1)^k·S(r) with S the Taylor polynomial of sin to degree 21 on |r| ≤ π/2 (truncation
  * below 2^−59, evaluated by Estrin's scheme), the parity of k read from the rounding sum's last bit. exp: x = k·ln 2 + r, e^r by
- * Taylor to degree 13 on |r| ≤ ln2/2, times 2^k in two exact halves.
+ * Taylor to degree 13 on |r| ≤ ln2/2 (Estrin's scheme), times 2^k in two exact halves.
  */
 
 const bits = new Float64Array(1);
@@ -136,25 +136,18 @@ const POWERS_OF_TWO = new Float64Array(2046);
   for (let e = 1; e <= 1022; e++) POWERS_OF_TWO[1022 - e] = POWERS_OF_TWO[1023 - e] * 0.5;
 }
 
-/** e^x. */
+/** e^x: e^r by Estrin's scheme (as sinPolynomial), times 2^k. */
 export function exp(x: number): number {
-  const clamped = Math.min(Math.max(x, -EXP_CLAMP), EXP_CLAMP);
+  // Clamped by comparisons (NaN passes through, as through the wasm twin's min and max).
+  const clamped = x > EXP_CLAMP ? EXP_CLAMP : x < -EXP_CLAMP ? -EXP_CLAMP : x;
   const k = clamped * LOG2E + ROUNDING_SHIFT - ROUNDING_SHIFT;
   const r = clamped - k * LN2_1 - k * LN2_2;
-  let p = E13;
-  p = E12 + r * p;
-  p = E11 + r * p;
-  p = E10 + r * p;
-  p = E9 + r * p;
-  p = E8 + r * p;
-  p = E7 + r * p;
-  p = E6 + r * p;
-  p = E5 + r * p;
-  p = E4 + r * p;
-  p = E3 + r * p;
-  p = E2 + r * p;
-  p = E1 + r * p;
-  p = E0 + r * p;
+  const r2 = r * r;
+  const r4 = r2 * r2;
+  const r8 = r4 * r4;
+  const low = E0 + r * E1 + r2 * (E2 + r * E3) + r4 * (E4 + r * E5 + r2 * (E6 + r * E7));
+  const high = E8 + r * E9 + r2 * (E10 + r * E11) + r4 * (E12 + r * E13);
+  const p = low + r8 * high;
   // 2^k as 2^k1 · 2^k2, each a normal double for |k| ≤ 1155; NaN gives k = 0 (p is NaN anyway).
   const whole = k | 0;
   const k1 = whole >> 1;
