@@ -130,15 +130,14 @@ export function cosPi(v: number): number {
 
 /** 2^e for e in [−1022, 1023], exact (built by doubling/halving once). */
 const POWERS_OF_TWO = new Float64Array(2046);
-{
-  POWERS_OF_TWO[1022] = 1;
-  for (let e = 1; e <= 1023; e++) POWERS_OF_TWO[1022 + e] = POWERS_OF_TWO[1021 + e] * 2;
-  for (let e = 1; e <= 1022; e++) POWERS_OF_TWO[1022 - e] = POWERS_OF_TWO[1023 - e] * 0.5;
-}
+POWERS_OF_TWO[1022] = 1;
+for (let e = 1; e <= 1023; e++) POWERS_OF_TWO[1022 + e] = POWERS_OF_TWO[1021 + e] * 2;
+for (let e = 1; e <= 1022; e++) POWERS_OF_TWO[1022 - e] = POWERS_OF_TWO[1023 - e] * 0.5;
 
 /** e^x: e^r by Estrin's scheme (as sinPolynomial), times 2^k. */
 export function exp(x: number): number {
-  // Clamped by comparisons (NaN passes through, as through the wasm twin's min and max).
+  // Clamped by comparisons, not Math.min/max (slower here): NaN passes through, as through the wasm twin's min and max.
+  // biome-ignore lint/complexity/useMathMinMax: the comparisons are the point (see above)
   const clamped = x > EXP_CLAMP ? EXP_CLAMP : x < -EXP_CLAMP ? -EXP_CLAMP : x;
   const k = clamped * LOG2E + ROUNDING_SHIFT - ROUNDING_SHIFT;
   const r = clamped - k * LN2_1 - k * LN2_2;
