@@ -8,6 +8,7 @@ import { ObjectiveError } from '../core/objectives/objective.ts';
 import { fsReason, isFsError, PathError } from '../io/paths.ts';
 import { ReadingError } from '../core/reading.ts';
 import { ReportRequestError } from '../../simulations/request-error.ts';
+import { KernelSettingError } from '../wasm/kernels.ts';
 
 /** Exit code for unusable input. */
 export const EXIT_USAGE = 2;
@@ -29,7 +30,8 @@ export function isUserFacing(error: unknown): error is Error {
     error instanceof ScheduleParamError ||
     error instanceof ObjectiveError ||
     error instanceof ReadingError ||
-    error instanceof ReportRequestError
+    error instanceof ReportRequestError ||
+    error instanceof KernelSettingError
   );
 }
 

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { exitQuietlyOnClosedStdout, fail, UsageError } from './errors.ts';
+import { enabledByEnvironment } from '../wasm/kernels.ts';
 import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
 import * as check from './commands/check.ts';
@@ -43,6 +44,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
+    // A bad QLE_WASM is bad input: say so before any work starts.
+    enabledByEnvironment();
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -146,12 +146,25 @@ function align(x: number, to: number): number {
   return Math.ceil(x / to) * to;
 }
 
-/** QLE_WASM: unset, '' or '1' use the kernels; '0' the JS paths. */
-function enabledByEnvironment(): boolean {
-  const raw = process.env.QLE_WASM;
-  if (raw === undefined || raw === '' || raw === '1') return true;
-  if (raw === '0') return false;
-  throw new RangeError(`QLE_WASM must be 0 or 1, got ${JSON.stringify(raw)}`);
+/** A QLE_WASM value that is neither 0 nor 1 (the CLI reports it in one line, exit 2). */
+export class KernelSettingError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelSettingError';
+  }
+}
+
+let fromEnvironment: boolean | undefined;
+
+/** QLE_WASM: unset, '' or '1' use the kernels; '0' the JS paths. Read once. */
+export function enabledByEnvironment(): boolean {
+  if (fromEnvironment === undefined) {
+    const raw = process.env.QLE_WASM;
+    if (raw === undefined || raw === '' || raw === '1') fromEnvironment = true;
+    else if (raw === '0') fromEnvironment = false;
+    else throw new KernelSettingError(`QLE_WASM must be 0 (JS paths) or 1 (wasm kernels, the default), got ${JSON.stringify(raw)}`);
+  }
+  return fromEnvironment;
 }
 
 let instance: Kernels | undefined;

@@ -6,6 +6,7 @@
  * fl(y + ½) = 1, tiny, subnormal and zero inputs, |Q·x| near 2^52); out-of-range inputs throw the
  * same error.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { nextDown, nextUp } from '../core/floats.ts';
 import { EXACT_LIMIT, makeGrid, quantizeInto, QuantizerRangeError, type Grid, type QuantMode } from '../core/quantizer.ts';
@@ -134,5 +135,19 @@ describe('wasm quantizer = quantizeInto, bit for bit, with the same non-zero cou
         expect(() => quantizeVectorInto(Float64Array.from(values), 0, new Float64Array(5), 0, 5, grid, 'round')).toThrow(message);
       }
     }
+  });
+});
+
+describe('QLE_WASM', () => {
+  it('a value other than 0 or 1 is a one-line usage error (exit 2) before any work', () => {
+    const root = new URL('../..', import.meta.url).pathname;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', `${root}src/cli/main.ts`, 'schedule', '--steps', '2'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, QLE_WASM: 'yes', QLE_DEBUG: '' },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual(['qle: QLE_WASM must be 0 (JS paths) or 1 (wasm kernels, the default), got "yes"']);
   });
 });
