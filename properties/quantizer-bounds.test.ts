@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeGrid, quantize, quantizeInto, QuantizerRangeError } from '../src/core/quantizer.ts';
-import { holds, findCounterexample, RUNS, scaledRuns } from './config.ts';
+import { holds, expectCaught, findCounterexample, RUNS, scaledRuns } from './config.ts';
 import { gridParamsArb, inputArb, inRange, modeArb, nonBinaryGridParamsArb } from './oracle.ts';
 import {
   boundProperty,
@@ -74,7 +74,7 @@ describe('§1 quantizer bounds (exact oracle)', () => {
       boundProperty(naiveQuantizer, 'floor', nonBinaryGridParamsArb, ['boundary']),
       Math.max(RUNS, 500),
     );
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§1 the round bound CATCHES Math.round(Q*x)/Q on a non-binary grid (counterexample found and shrunk)', () => {
@@ -83,11 +83,11 @@ describe('§1 quantizer bounds (exact oracle)', () => {
       boundProperty(mathRoundQuantizer, 'round', nonBinaryGridParamsArb, ['tie']),
       Math.max(RUNS, 500),
     );
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§1 the range property CATCHES a quantizer without the 2^53 range check', () => {
     const found = findCounterexample(naiveQuantizer.name + ' (range)', rangeProperty(naiveQuantizer), Math.max(RUNS, 200));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gridIndex, makeGrid, quantize } from '../src/core/quantizer.ts';
-import { findCounterexample, holds, RUNS } from './config.ts';
+import { expectCaught, findCounterexample, holds, RUNS } from './config.ts';
 import { nonBinaryGridParamsArb } from './oracle.ts';
 import {
   coreQuantizer,
@@ -64,11 +64,11 @@ describe('§1 quantizer structure', () => {
 
   it('§1 the tie asymmetry property CATCHES a round half away from zero (odd-symmetric) quantizer', () => {
     const found = findCounterexample(halfAwayQuantizer.name, tieAsymmetryProperty(halfAwayQuantizer), Math.max(RUNS, 200));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§1 the membership property CATCHES the naive k/Q with an inexact Q (non-binary grid, negative p)', () => {
     const found = findCounterexample(naiveQuantizer.name + ' (membership)', membershipProperty(naiveQuantizer, nonBinaryGridParamsArb), Math.max(RUNS, 200));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });

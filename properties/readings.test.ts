@@ -17,7 +17,7 @@ import { makeGrid, quantize } from '../src/core/quantizer.ts';
 import { CAP_RULES, GRANULARITIES, READINGS, VANISHING_TESTS, type Reading } from '../src/core/reading.ts';
 import { boundedIndex, boundTarget, infimumIndex, REFERENCE_SCHEDULE, scheduleTable, targetTemperature, type ScheduleParams, type ScheduleTable } from '../src/core/schedule.ts';
 import { oracleStep } from '../src/check/step-oracle.ts';
-import { findCounterexample, holds, RUNS } from './config.ts';
+import { expectCaught, findCounterexample, holds, RUNS } from './config.ts';
 import { scheduleParamsArb } from './scheduler.props.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -212,12 +212,12 @@ describe('§7 the readings of B.2a: the Learner against Algorithm 1 spelled out'
 
   it('§7 the agreement property CATCHES a learner that reads tensor granularity as all', () => {
     const tensorCases = stepCaseArb.filter((c) => c.reading.granularity === 'tensor');
-    expect(findCounterexample('tensor read as all', agreesWithSpelledOut(wholeVectorStep, tensorCases)).failed).toBe(true);
+    expectCaught(findCounterexample('tensor read as all', agreesWithSpelledOut(wholeVectorStep, tensorCases)));
   });
 
   it('§7 the agreement property CATCHES the reference cap (p_max + 1) applied under the strict reading', () => {
     const strict = stepCaseArb.filter((c) => c.reading.cap === 'strict');
-    expect(findCounterexample('strict cap read as p ≤ p_max', agreesWithSpelledOut(offByOneCapStep, strict)).failed).toBe(true);
+    expectCaught(findCounterexample('strict cap read as p ≤ p_max', agreesWithSpelledOut(offByOneCapStep, strict)));
   });
 
   it('§7 `qle step` answers what the Learner does: tensors, indices and raises for a crafted reference step (sum test, p_max + 1 cap)', () => {
@@ -244,7 +244,7 @@ describe('§7 properties that tell the readings apart', () => {
   });
 
   it('§7 the tensor property CATCHES a learner that tests the whole step (granularity all)', () => {
-    expect(findCounterexample('tensor read as all', tensorStepsSurvive(wholeVectorStep)).failed).toBe(true);
+    expectCaught(findCounterexample('tensor read as all', tensorStepsSurvive(wholeVectorStep)));
   });
 
   it('§7 under the all-zero test, B.2a raises p only on a step that is all zero at the index it met', () => {
@@ -254,7 +254,7 @@ describe('§7 properties that tell the readings apart', () => {
 
   it('§7 FINDING: the reference\'s sum test raises p on a non-zero step whose components cancel (fast-check finds and shrinks one); the same property catches a learner with the sum test', () => {
     const found = findCounterexample('sum(dQ) == 0 as the vanishing test', raisesOnlyOnVanishedSteps(sumTestStep));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
     const [c] = found.counterexample!;
     const r = sumTestStep(c);
     const raised = r.used.findIndex((p, i) => p !== r.met[i]);
@@ -263,7 +263,7 @@ describe('§7 properties that tell the readings apart', () => {
 
   it('§7 FINDING: under granularity all, most components of a network\'s step can be exactly zero once a single component survives (fast-check finds and shrinks one)', () => {
     const found = findCounterexample('most components of an all-granularity step move', mostComponentsMove(coreStep));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
     const [c] = found.counterexample!;
     const zeros = coreStep(c).dq.flat().filter((x) => x === 0).length;
     expect(zeros).toBeGreaterThan(c.steps.flat().length / 2);
@@ -326,7 +326,7 @@ describe('§6 the target temperature and the index table against independent ora
   });
 
   it('§6 the temperature oracle CATCHES b^{β/(t+2)} (the factor 2 dropped)', () => {
-    expect(findCounterexample('T(t) without the factor 2', temperatureProperty(droppedFactorTwo)).failed).toBe(true);
+    expectCaught(findCounterexample('T(t) without the factor 2', temperatureProperty(droppedFactorTwo)));
   });
 
   it('§6 the SPEC anchors: T(0) = 1.5128, T(10) = 4.0562e−6, T(100) = 2.8375e−7 with the reference hyperparameters', () => {
@@ -340,6 +340,6 @@ describe('§6 the target temperature and the index table against independent ora
   });
 
   it('§6 the table property CATCHES a table that drops the max with the previous index', () => {
-    expect(findCounterexample('scheduleTable without max(p[t−1], ·)', tableProperty(forgetfulTable)).failed).toBe(true);
+    expectCaught(findCounterexample('scheduleTable without max(p[t−1], ·)', tableProperty(forgetfulTable)));
   });
 });

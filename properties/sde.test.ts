@@ -5,7 +5,7 @@
  * (λ²σ² + 1/(12Q²)) / (λa(2 − λa)): the quantization error adds exactly the WNH variance.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { fixedQuantization, Learner, vectorLayout } from '../src/core/learner.ts';
 import { makeGrid } from '../src/core/quantizer.ts';
 import { READINGS } from '../src/core/reading.ts';
@@ -13,7 +13,7 @@ import { createDoubleWell, type Objective } from '../src/core/objectives/index.t
 import { createRng, type Rng } from '../src/core/rng.ts';
 import { REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
 import { eulerMaruyamaStep, gibbsCellProbabilities, histogram, totalVariation, uniformEdges } from '../src/core/sde.ts';
-import { findCounterexample, holds, scaledRuns } from './config.ts';
+import { expectCaught, findCounterexample, holds, note, scaledRuns } from './config.ts';
 
 type Stepper = typeof eulerMaruyamaStep;
 
@@ -73,7 +73,7 @@ function gibbsProperty(step: Stepper) {
   const wells = createDoubleWell();
   return fc.property(fc.integer({ min: 1, max: 2 ** 31 }), fc.double({ min: 1, max: 2, noNaN: true }), (seed, temperature) => {
     const tv = longRunTv(step, wells, temperature, createRng(seed));
-    console.log(`[qle properties] §4 Gibbs check: seed ${seed}, T = ${temperature.toFixed(4)}, TV = ${tv.toFixed(4)} (threshold ${TV_THRESHOLD})`);
+    note(`[qle properties] §4 Gibbs check: seed ${seed}, T = ${temperature.toFixed(4)}, TV = ${tv.toFixed(4)} (threshold ${TV_THRESHOLD})`);
     if (!(tv < TV_THRESHOLD)) throw new Error(`TV(histogram, Gibbs at T = ${temperature}) = ${tv} ≥ ${TV_THRESHOLD}`);
   });
 }
@@ -141,7 +141,7 @@ function varianceProperty(predict: Prediction, noiseCells = varianceCase) {
     const standardError = Math.sqrt(((meanSquare - mean * mean) * RUNS_Q) / (RUNS_Q - 1) / RUNS_Q);
     const predicted = predict(lambda, a, sigma, Q);
     const z = (mean - predicted) / standardError;
-    console.log(`[qle properties] §4 stationary variance: measured ${mean.toPrecision(6)} ± ${standardError.toPrecision(3)}, predicted ${predicted.toPrecision(6)}, z = ${z.toFixed(2)} (λa = ${c.rate.toFixed(3)}, λσ = ${c.noiseCells.toFixed(2)} cells, Q = ${Q})`);
+    note(`[qle properties] §4 stationary variance: measured ${mean.toPrecision(6)} ± ${standardError.toPrecision(3)}, predicted ${predicted.toPrecision(6)}, z = ${z.toFixed(2)} (λa = ${c.rate.toFixed(3)}, λσ = ${c.noiseCells.toFixed(2)} cells, Q = ${Q})`);
     if (!(Math.abs(z) <= Z_Q)) {
       throw new Error(`stationary variance ${mean} ± ${standardError} vs predicted ${predicted}: z = ${z.toFixed(2)}`);
     }
@@ -155,7 +155,7 @@ describe('§4 SDE and the stationary law', () => {
 
   it('§4 the Gibbs property CATCHES an Euler–Maruyama step with noise √(T·dt) instead of √(2T·dt)', () => {
     const found = findCounterexample('Euler–Maruyama with noise sqrt(T dt)', gibbsProperty(halfNoiseStep), 1);
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it(`§4 quantized learning equation on f = a·w²/2, h = a·w + σξ, p fixed, round mode: stationary Var(w) = (λ²σ² + 1/(12Q²))/(λa(2 − λa)) within ${Z_Q} standard errors of ${RUNS_Q} independent runs`, () => {
@@ -168,6 +168,6 @@ describe('§4 SDE and the stationary law', () => {
       varianceProperty(withoutQuantizationNoise, varianceCase.map((c) => ({ ...c, noiseCells: 1 + (c.noiseCells - 1) / 4 }))),
       scaledRuns(0.025, 4, 40),
     );
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });

@@ -28,9 +28,25 @@ export const LAMBDA_MAX_LOG2 = -2;
 export interface Problem {
   readonly objective: string;
   readonly dims: number;
+  /** A plug-in objective: where it comes from, so worker threads can load it (simulations/plugins.ts). */
+  readonly source?: ObjectiveSource;
   /** The mirror image f(−w) (core mirrorObjective): the floor quantizer's control. Same rules' outputs as f. */
   readonly mirrored?: boolean;
 }
+
+/** A user's objective as cells carry it: a module (path and content hash) or a formula with its box and minimisers. */
+export type ObjectiveSource =
+  | { readonly kind: 'module'; readonly path: string; readonly sha256: string }
+  | {
+      readonly kind: 'expression';
+      readonly expression: string;
+      readonly lower: number;
+      readonly upper: number;
+      /** Found numerically by the main thread (core local-minima), so every worker uses the same ones. */
+      readonly minimisers: readonly (readonly number[])[];
+      /** How they were found, for the report. */
+      readonly method: string;
+    };
 
 export interface ProblemHyper {
   /** L, the curvature estimate behind λ. */
@@ -146,7 +162,8 @@ export function estimateBarrier(objective: Objective): number {
 const cache = new Map<string, ProblemHyper>();
 
 export function problemHyper(problem: Problem): ProblemHyper {
-  const key = problemKey(problem);
+  // A plug-in's name can stand for another function on the next request: its source is in the key.
+  const key = problem.source ? `${problemKey(problem)} ${JSON.stringify(problem.source)}` : problemKey(problem);
   const known = cache.get(key);
   if (known) return known;
   const objective = createObjective(problem.objective, problem.dims);

@@ -5,6 +5,7 @@
 import { REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
 import { sgdNoise } from './hyper.ts';
 import type { OptimizerSpec } from './optimizers/optimizer.ts';
+import { pluginSpec } from './optimizers/plugin.ts';
 
 /** What a spec needs besides the optimizer's name. */
 export interface SpecInputs {
@@ -151,6 +152,9 @@ export function quantizesNoisyGradient(spec: OptimizerSpec): boolean {
 
 export function specFor(name: string, inputs: SpecInputs): OptimizerSpec {
   const entry = ROSTER.get(name);
+  // A loaded plug-in (qle report --optimizer-module) gets the same stated hyperparameters.
+  const plugin = entry ? undefined : pluginSpec(name, inputs);
+  if (plugin) return plugin;
   if (!entry) throw new RangeError(`unknown optimizer ${JSON.stringify(name)}; known: ${OPTIMIZER_NAMES.join(', ')}`);
   return entry.spec(inputs);
 }

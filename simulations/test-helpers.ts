@@ -1,11 +1,21 @@
 /** Shared by the simulation tests: temp dirs, a small study request, reading a report directory. */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { ReportRequest } from './report.ts';
 
+const created: string[] = [];
+
+// Every test file that makes temp dirs through tempDir removes them when it ends.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `qle-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `qle-${prefix}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** A small headline study: 2 problems × 5 optimizers (one of each family), 8 runs × 400 steps. */

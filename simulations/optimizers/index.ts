@@ -6,6 +6,7 @@ import { createFixedQuantized } from './fixed-quantized.ts';
 import { createGd } from './gd.ts';
 import { createLangevin } from './langevin.ts';
 import type { OptimizerFactory, OptimizerKind, OptimizerSpec, PopulationOptimizer } from './optimizer.ts';
+import { createPluginOptimizer } from './plugin.ts';
 import { createProposed } from './proposed.ts';
 import { createSgd } from './sgd.ts';
 
@@ -17,6 +18,7 @@ const FACTORIES: { [K in OptimizerKind]: OptimizerFactory<Extract<OptimizerSpec,
   proposed: createProposed,
   langevin: createLangevin,
   annealing: createAnnealing,
+  plugin: createPluginOptimizer,
 };
 
 export function createOptimizer(spec: OptimizerSpec, population: Population): PopulationOptimizer {

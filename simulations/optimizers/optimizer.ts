@@ -44,7 +44,23 @@ export type OptimizerSpec =
       readonly reading?: ReadingName;
     }
   | { readonly kind: 'langevin'; readonly lambda: number; readonly c: number }
-  | { readonly kind: 'annealing'; readonly c: number; readonly proposal: number };
+  | { readonly kind: 'annealing'; readonly c: number; readonly proposal: number }
+  | {
+      /** A user's optimizer module (./plugin.ts): the module and its content hash key the cache. */
+      readonly kind: 'plugin';
+      readonly name: string;
+      readonly module: PluginModule;
+      readonly lambda: number;
+      readonly c: number;
+      readonly proposal: number;
+      readonly steps: number;
+    };
+
+/** A plug-in module as cells carry it: the path as given (relative to the working folder) and a hash of its bytes. */
+export interface PluginModule {
+  readonly path: string;
+  readonly sha256: string;
+}
 
 export type OptimizerKind = OptimizerSpec['kind'];
 

@@ -3,6 +3,7 @@
  * the verdict and every paired comparison), summary.csv, and the figures (Vega-Lite spec, SVG, PNG).
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { pluginSection } from '../plugins.ts';
 import { join } from 'node:path';
 import type { CellConfig, CellResult } from '../cell.ts';
 import { problemHyper } from '../hyper.ts';
@@ -152,6 +153,7 @@ export async function writeStudyReport(
       'Every number and every sentence below is computed from results.json; regenerate rather than edit.',
     '',
     methodSection(cells),
+    pluginSection(cells),
     rendering.markdown,
     ...(figureLines.length ? ['## Figures', '', ...figureLines] : []),
   ].join('\n');

@@ -26,7 +26,7 @@ import {
   type Family,
   type Row,
 } from './common.ts';
-import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 const PROBLEMS: readonly Problem[] = [
   { objective: 'rastrigin', dims: 2 },
@@ -58,7 +58,7 @@ export const ablations: Study = {
   cells(options: StudyOptions): CellConfig[] {
     const scale = scaleOf(this, options);
     const builder = new CellBuilder('ablations', options, scale);
-    const problems = PROBLEMS.filter((p) => !options.objectives || options.objectives.includes(p.objective));
+    const problems = problemsOf(PROBLEMS, options);
     for (const problem of problems) {
       const hyper = problemHyper(problem);
       for (const base of selected(BASES, options.optimizers)) {

@@ -68,6 +68,9 @@ export function temperatureAt(row: Row, t: number): number | null {
       const p = Math.round(q.p[i].median);
       return quantizationTemperature(p, { ...REFERENCE_SCHEDULE, kappa: langevinKappa(spec.lambda) }) + noise;
     }
+    case 'plugin':
+      // A user's optimizer states no temperature.
+      return null;
   }
 }
 

@@ -22,7 +22,7 @@ import {
   type Family,
   type Row,
 } from './common.ts';
-import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 export const HEADLINE_PROBLEMS: readonly Problem[] = [
   { objective: 'rastrigin', dims: 2 },
@@ -94,6 +94,13 @@ export const headline: Study = {
       for (const problem of problems) {
         for (const optimizer of selected(block, options.optimizers)) builder.addRoster(problem, optimizer);
       }
+    }
+    // Plug-ins last, so every built-in cell keeps its index (hence its noise seeds): plug-in
+    // optimizers on the built-in problems, then every optimizer on the plug-in problems.
+    const pluginOptimizers = selected(options.plugins?.optimizers ?? [], options.optimizers);
+    for (const problem of problems) for (const optimizer of pluginOptimizers) builder.addRoster(problem, optimizer);
+    for (const problem of problemsOf([], options)) {
+      for (const optimizer of [...BLOCKS.flatMap((block) => selected(block, options.optimizers)), ...pluginOptimizers]) builder.addRoster(problem, optimizer);
     }
     return builder.cells;
   },

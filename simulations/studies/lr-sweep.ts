@@ -17,7 +17,7 @@ import {
   type Family,
   type Row,
 } from './common.ts';
-import { CellBuilder, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
 
 export const LOG2_LAMBDAS: readonly number[] = [-2, -3, -4, -5, -6, -7, -8, -9, -10];
 const PROBLEMS: readonly Problem[] = [
@@ -42,7 +42,7 @@ export const lrSweep: Study = {
   optimizers: [...OPTIMIZERS],
   cells(options: StudyOptions): CellConfig[] {
     const builder = new CellBuilder('lr-sweep', options, scaleOf(this, options));
-    const problems = PROBLEMS.filter((p) => !options.objectives || options.objectives.includes(p.objective));
+    const problems = problemsOf(PROBLEMS, options);
     for (const problem of problems) {
       for (const optimizer of selected(OPTIMIZERS, options.optimizers)) {
         for (const log2 of LOG2_LAMBDAS) builder.addRoster(problem, optimizer, { log2Lambda: log2 }, 2 ** log2);

@@ -21,6 +21,13 @@ export interface StudyOptions {
   /** Restrict to these roster optimizers / objectives (validated by the CLI). */
   readonly optimizers?: readonly string[];
   readonly objectives?: readonly string[];
+  /** Plug-in problems and optimizers (simulations/plugins.ts): studies add them after their own cells. */
+  readonly plugins?: { readonly problems: readonly Problem[]; readonly optimizers: readonly string[] };
+}
+
+/** A study's own problems, then the plug-in problems, filtered by --objectives. */
+export function problemsOf(own: readonly Problem[], options: StudyOptions): Problem[] {
+  return [...own, ...(options.plugins?.problems ?? [])].filter((p) => !options.objectives || options.objectives.includes(p.objective));
 }
 
 export const DEFAULT_SEED = 20260601;

@@ -6,11 +6,11 @@
  * Exit codes: 0 clean (warnings allowed), 1 error-level violations, 2 unusable input (no or invalid
  * header, no records, or any malformed line: the rest is still checked and reported).
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { makeGrid, QuantizerParamError, QuantizerRangeError } from '../core/quantizer.ts';
 import { boundedIndex } from '../core/schedule.ts';
 import { splitLines, streamLines, type Line, type LineNotice } from './lines.ts';
-import { NOT_APPLICABLE, RULES, type Outcome, type RuleCheck, type RuleDefinition, type Severity } from './rules/index.ts';
+import { NOT_APPLICABLE, RULES, type Finding, type Outcome, type RuleCheck, type RuleDefinition, type Severity } from './rules/index.ts';
 import { parseHeader, parseRecord, type LineError, type RecordShape, type TraceHeader, type TraceRecord, type TraceSettings } from './trace.ts';
 
 export interface CheckOptions {
@@ -29,10 +29,43 @@ export interface Violation {
   readonly rule: string;
   readonly severity: Severity;
   readonly t: number;
+  /** Version 2: the tensor of the record. */
+  readonly tensor?: string;
   readonly message: string;
   readonly expected: string | number;
   readonly found: string | number;
 }
+
+/** Where a violation was found. */
+export interface Position {
+  readonly line: number;
+  readonly t: number;
+  readonly tensor?: string;
+}
+
+/**
+ * Violations of one rule whose messages are the same up to their numbers (p = 33 at t = 10 and at
+ * t = 11, margins of successive steps) collapsed: a count, the first instance's text, the first
+ * and last position.
+ */
+export interface ViolationGroup {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly expected: string | number;
+  readonly found: string | number;
+  count: number;
+  readonly first: Position;
+  last: Position;
+  /** The distinct tensors, up to MAX_GROUP_TENSORS; moreTensors when there were others. */
+  readonly tensors: string[];
+  moreTensors: boolean;
+}
+
+const MAX_GROUP_TENSORS = 5;
+const NUMBER = /-?\d+(\.\d+)?(e[-+]?\d+)?/gi;
+/** Distinct groups kept per rule; the rule's violation count stays complete. */
+const MAX_GROUPS_PER_RULE = 200;
 
 export interface RuleSummary {
   readonly rule: string;
@@ -57,6 +90,8 @@ export interface CheckResult {
   readonly inputErrors: readonly LineError[];
   readonly inputErrorCount: number;
   readonly violations: readonly Violation[];
+  /** Every violation counted once in a group of identical ones (up to 200 groups per rule). */
+  readonly groups: readonly ViolationGroup[];
   readonly summary: readonly RuleSummary[];
   readonly errorCount: number;
   readonly warningCount: number;
@@ -76,6 +111,7 @@ interface ActiveRule {
   readonly check: RuleCheck;
   readonly summary: RuleSummary;
   stored: number;
+  readonly groups: Map<string, ViolationGroup>;
 }
 
 export class TraceChecker {
@@ -83,6 +119,10 @@ export class TraceChecker {
   private headerFailed = false;
   private rules: ActiveRule[] = [];
   private previous?: TraceRecord;
+  /** Version 2: the last valid record of each tensor. */
+  private readonly previousOf = new Map<string, TraceRecord>();
+  /** Version 2: tensors that already had a record (a malformed line does not make the next one "first"). */
+  private readonly seen = new Set<string>();
   private recordCount = 0;
   private lineCount = 0;
   private readonly shape: RecordShape = {};
@@ -92,7 +132,10 @@ export class TraceChecker {
   private readonly maxPerRule: number;
   private readonly maxInputErrors: number;
 
-  constructor(private readonly options: CheckOptions = {}) {
+  constructor(
+    private readonly options: CheckOptions = {},
+    private readonly tracePath?: string,
+  ) {
     this.maxPerRule = options.maxPerRule ?? 100;
     this.maxInputErrors = options.maxInputErrors ?? 100;
   }
@@ -103,7 +146,7 @@ export class TraceChecker {
     if (this.headerFailed) return;
     if (!line.tooLong && line.text.trim() === '') return;
     if (!this.settings) {
-      const parsed = parseHeader(line);
+      const parsed = parseHeader(line, this.tracePath);
       if (!parsed.ok) {
         this.headerFailed = true;
         this.inputError(parsed.error);
@@ -116,6 +159,7 @@ export class TraceChecker {
     if (!parsed.ok) {
       this.inputError(parsed.error);
       this.previous = undefined;
+      this.previousOf.clear();
       return;
     }
     this.checkRecord(parsed.value);
@@ -127,6 +171,7 @@ export class TraceChecker {
     else if (this.settings && this.recordCount === 0 && this.inputErrorCount === 0) {
       this.inputError({ line: this.lineCount + 1, message: 'no records after the header' });
     }
+    this.settings?.sidecar?.close();
     const summary = this.rules.map((rule) => rule.summary);
     const errorCount = summary.filter((s) => s.severity === 'error').reduce((n, s) => n + s.violations, 0);
     const warningCount = summary.filter((s) => s.severity === 'warning').reduce((n, s) => n + s.violations, 0);
@@ -139,6 +184,7 @@ export class TraceChecker {
       inputErrors: this.inputErrors,
       inputErrorCount: this.inputErrorCount,
       violations: [...this.violations].sort((a, b) => a.line - b.line),
+      groups: this.rules.flatMap((rule) => [...rule.groups.values()]).sort((a, b) => a.first.line - b.first.line),
       summary,
       errorCount,
       warningCount,
@@ -153,6 +199,7 @@ export class TraceChecker {
       definition,
       check: definition.create(settings),
       stored: 0,
+      groups: new Map(),
       summary: {
         rule: definition.id,
         severity: definition.severity,
@@ -165,12 +212,18 @@ export class TraceChecker {
     }));
   }
 
+  /** The record this one follows in the index's chain: the same tensor's (per-tensor index) or the file's previous. */
+  private indexPredecessor(record: TraceRecord): TraceRecord | undefined {
+    if (record.tensor && this.settings!.reading.granularity === 'per-tensor') return this.previousOf.get(record.tensor.name);
+    return this.previous;
+  }
+
   /** The index the step started with, before any B.2a raise (see RuleContext.stepStart). */
-  private stepStart(record: TraceRecord): number | undefined {
-    const previous = this.previous;
+  private stepStart(record: TraceRecord, first: boolean): number | undefined {
+    const previous = this.indexPredecessor(record);
     if (!previous) {
       const p0 = this.settings!.header.p0;
-      return this.recordCount === 0 && record.t === 0 ? p0 : undefined;
+      return first && record.t === 0 ? p0 : undefined;
     }
     if (record.t === previous.t) return previous.p;
     if (record.t !== previous.t + 1) return undefined;
@@ -180,11 +233,15 @@ export class TraceChecker {
 
   private checkRecord(record: TraceRecord): void {
     const settings = this.settings!;
+    const name = record.tensor?.name;
+    const first = name === undefined ? this.recordCount === 0 : !this.seen.has(name);
     const context = {
       settings,
       grid: makeGrid(settings.header.eta, settings.header.base, record.p),
-      previous: this.previous,
-      stepStart: this.stepStart(record),
+      previous: name === undefined ? this.previous : this.previousOf.get(name),
+      indexBefore: this.indexPredecessor(record)?.p,
+      stepStart: this.stepStart(record, first),
+      first,
     };
     for (const rule of this.rules) {
       const outcome = evaluate(rule.check, record, context);
@@ -196,13 +253,38 @@ export class TraceChecker {
       if (outcome === undefined) continue;
       rule.summary.violations += 1;
       rule.summary.firstLine ??= record.line;
+      this.group(rule, record, outcome);
       if (rule.stored < this.maxPerRule) {
         rule.stored += 1;
-        this.violations.push({ line: record.line, rule: rule.definition.id, severity: rule.definition.severity, t: record.t, ...outcome });
+        const at = name === undefined ? {} : { tensor: name };
+        this.violations.push({ line: record.line, rule: rule.definition.id, severity: rule.definition.severity, t: record.t, ...at, ...outcome });
       }
     }
     this.recordCount += 1;
     this.previous = record;
+    if (name !== undefined) {
+      this.previousOf.set(name, record);
+      this.seen.add(name);
+    }
+  }
+
+  /** Count a violation in its group of identical ones. */
+  private group(rule: ActiveRule, record: TraceRecord, finding: Finding): void {
+    const key = finding.message.replace(NUMBER, '#');
+    const position: Position = record.tensor ? { line: record.line, t: record.t, tensor: record.tensor.name } : { line: record.line, t: record.t };
+    let group = rule.groups.get(key);
+    if (!group) {
+      if (rule.groups.size >= MAX_GROUPS_PER_RULE) return;
+      group = { rule: rule.definition.id, severity: rule.definition.severity, ...finding, count: 0, first: position, last: position, tensors: [], moreTensors: false };
+      rule.groups.set(key, group);
+    }
+    group.count += 1;
+    group.last = position;
+    const tensor = record.tensor?.name;
+    if (tensor !== undefined && !group.tensors.includes(tensor)) {
+      if (group.tensors.length < MAX_GROUP_TENSORS) group.tensors.push(tensor);
+      else group.moreTensors = true;
+    }
   }
 
   private inputError(error: LineError): void {
@@ -237,11 +319,13 @@ export async function checkFile(path: string, options: CheckOptions = {}): Promi
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new TraceFileError(`${path} is not a file`);
+    // stat succeeds on a file without read permission: open it, so that is a TraceFileError too.
+    await (await open(path, 'r')).close();
   } catch (error) {
     if (error instanceof TraceFileError) throw error;
     throw new TraceFileError(`cannot read trace ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const checker = new TraceChecker(options);
+  const checker = new TraceChecker(options, path);
   const notices = await streamLines(path, (line) => checker.accept(line), options.maxLineChars);
   return checker.finish(notices);
 }

@@ -11,7 +11,7 @@
  * [Q_p·h·(1 − 2^-22), Q_p·h·(1 + 2^-22)] (two roundings of 2^-24 each, with a factor 2 to spare).
  * Away from boundaries that set is the single exact k, so the check stays sharp.
  */
-import { gridIndex, gridValue, type Grid, type QuantMode } from '../core/quantizer.ts';
+import { gridIndex, gridValue, QuantizerRangeError, quantizeInto, type Grid, type QuantMode } from '../core/quantizer.ts';
 import { ulp32 } from '../core/floats.ts';
 import type { Precision } from './trace.ts';
 
@@ -51,4 +51,53 @@ export function sameAtPrecision(found: number, expected: number, precision: Prec
 /** The nearest grid integer of a value (round mode), for on-grid tests. */
 export function nearestIndex(x: number, grid: Grid): number {
   return gridIndex(x, grid, 'round');
+}
+
+let scratchIn = new Float64Array(0);
+let scratchOut = new Float64Array(0);
+
+/**
+ * Q_p of every value by the core's batch quantizer (the fast path of the float64 rules), or
+ * undefined when a value leaves the exact range (the caller's per-component path then reports it).
+ * The result is a shared scratch buffer: valid until the next call.
+ */
+export function quantizeAll(values: ArrayLike<number>, grid: Grid, mode: QuantMode): Float64Array | undefined {
+  const n = values.length;
+  if (scratchIn.length < n) {
+    scratchIn = new Float64Array(n);
+    scratchOut = new Float64Array(n);
+  }
+  let source: Float64Array;
+  if (values instanceof Float64Array) source = values;
+  else {
+    for (let i = 0; i < n; i++) scratchIn[i] = values[i];
+    source = scratchIn;
+  }
+  try {
+    quantizeInto(source, 0, scratchOut, 0, n, grid, mode);
+  } catch (error) {
+    if (error instanceof QuantizerRangeError) return undefined;
+    throw error;
+  }
+  return scratchOut;
+}
+
+const coreMatch = new WeakMap<object, boolean>();
+
+/**
+ * float64 only: hq is exactly the core's Q_p(h) on every component (memoised per record, so the
+ * rules that need it share one pass). false also when a value leaves the exact range.
+ */
+export function matchesCore(record: { readonly h?: ArrayLike<number>; readonly hq?: ArrayLike<number> }, grid: Grid, mode: QuantMode): boolean {
+  const known = coreMatch.get(record);
+  if (known !== undefined) return known;
+  const { h, hq } = record;
+  let same = false;
+  if (h && hq && h.length === hq.length) {
+    const expected = quantizeAll(h, grid, mode);
+    same = expected !== undefined;
+    for (let i = 0; i < h.length && same; i++) same = expected![i] === hq[i];
+  }
+  coreMatch.set(record, same);
+  return same;
 }

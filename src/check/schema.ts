@@ -16,6 +16,11 @@ export const TRACE_VERSION = 1;
 
 export const traceSchema: Record<string, unknown> = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
 
+/** Version 2: per-tensor records, the declared reading of B.2a, sampled vectors, a binary sidecar. */
+export const SCHEMA_V2_PATH = fileURLToPath(new URL('../../schema/trace-v2.schema.json', import.meta.url));
+export const TRACE_VERSION_2 = 2;
+export const traceSchemaV2: Record<string, unknown> = JSON.parse(readFileSync(SCHEMA_V2_PATH, 'utf8'));
+
 export interface TraceValidators {
   readonly header: ValidateFunction;
   readonly record: ValidateFunction;
@@ -23,21 +28,24 @@ export interface TraceValidators {
   readonly line: ValidateFunction;
 }
 
-let validators: TraceValidators | undefined;
+const validators = new Map<number, TraceValidators>();
 
-/** Compile the schema once per process. */
-export function traceValidators(): TraceValidators {
-  if (!validators) {
+/** Compile the schema of a format version once per process. */
+export function traceValidators(version: 1 | 2 = 1): TraceValidators {
+  let found = validators.get(version);
+  if (!found) {
+    const schema = version === 1 ? traceSchema : traceSchemaV2;
     const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
-    ajv.addSchema(traceSchema);
-    const id = traceSchema.$id as string;
-    validators = {
+    ajv.addSchema(schema);
+    const id = schema.$id as string;
+    found = {
       header: ajv.getSchema(`${id}#/definitions/header`)!,
       record: ajv.getSchema(`${id}#/definitions/record`)!,
       line: ajv.getSchema(id)!,
     };
+    validators.set(version, found);
   }
-  return validators;
+  return found;
 }
 
 /** One line naming the first schema error: `field "p": must be integer`. */

@@ -5,6 +5,7 @@
 import { QuantizerParamError, QuantizerRangeError } from '../core/quantizer.ts';
 import { ScheduleParamError } from '../core/schedule.ts';
 import { ObjectiveError } from '../core/objectives/objective.ts';
+import { fsReason, isFsError, PathError } from '../io/paths.ts';
 import { ReadingError } from '../core/reading.ts';
 import { ReportRequestError } from '../../simulations/request-error.ts';
 
@@ -32,12 +33,47 @@ export function isUserFacing(error: unknown): error is Error {
   );
 }
 
+/** Exit code of a failure after the work began (a full disk, a folder that vanished): not a usage problem. */
+export const EXIT_FAILURE = 1;
+
+/** A file-system failure in words: "cannot write reports/x.md: no space left on the device (ENOSPC)". */
+function fsMessage(error: NodeJS.ErrnoException): string {
+  const verb: Record<string, string> = { open: 'open', write: 'write', mkdir: 'create folder', rename: 'rename', unlink: 'remove', read: 'read', fsync: 'sync', stat: 'inspect', scandir: 'list' };
+  const what = verb[error.syscall ?? ''] ?? error.syscall ?? 'access';
+  const path = error.path ? ` ${error.path}` : '';
+  return `cannot ${what}${path}: ${fsReason(error)}`;
+}
+
 /** Print `qle: <message>` on one line and exit; anything unexpected also stays one line. */
 export function fail(error: unknown): never {
-  const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0];
-  const prefix = isUserFacing(error) ? 'qle' : 'qle: internal error';
-  process.stderr.write(`${prefix}: ${firstLine}\n`);
+  let line: string;
+  let code: number;
+  if (isUserFacing(error)) {
+    line = `qle: ${error.message.split('\n')[0]}`;
+    code = error instanceof UsageError ? error.exitCode : EXIT_USAGE;
+  } else if (error instanceof PathError) {
+    line = `qle: cannot write ${error.message}`;
+    code = EXIT_FAILURE;
+  } else if (isFsError(error)) {
+    line = `qle: ${fsMessage(error)}`;
+    code = EXIT_FAILURE;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    line = `qle: internal error: ${message.split('\n')[0]}`;
+    code = EXIT_FAILURE;
+  }
+  process.stderr.write(`${line}\n`);
   if (process.env.QLE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  process.exit(error instanceof UsageError ? error.exitCode : isUserFacing(error) ? EXIT_USAGE : 1);
+  process.exit(code);
+}
+
+/**
+ * A reader that stops early (`qle schedule … | head -1`) closes the pipe: stop quietly with exit 0,
+ * as `yes | head -1` does, rather than with an EPIPE trace. Installed once by the entry point.
+ */
+export function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    fail(error);
+  });
 }

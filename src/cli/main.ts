@@ -4,11 +4,12 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { fail, UsageError } from './errors.ts';
+import { exitQuietlyOnClosedStdout, fail, UsageError } from './errors.ts';
 import * as schedule from './commands/schedule.ts';
 import * as quantize from './commands/quantize.ts';
 import * as check from './commands/check.ts';
 import * as cifar10 from './commands/cifar10.ts';
+import * as cifar10Readings from './commands/cifar10-readings.ts';
 import * as vectors from './commands/vectors.ts';
 import * as report from './commands/report.ts';
 import * as step from './commands/step.ts';
@@ -17,7 +18,7 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-const COMMANDS: CommandModule[] = [schedule, quantize, step, check, vectors, report, cifar10];
+const COMMANDS: CommandModule[] = [schedule, quantize, step, check, vectors, report, cifar10, cifar10Readings];
 
 /** The package's version: the same package.json from the sources and from dist/ (a self-reference). */
 export const VERSION: string = createRequire(import.meta.url)('qle/package.json').version;
@@ -56,4 +57,11 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2));
+// Tests import this module to run commands in-process (test/cli/in-process.ts) and set this.
+if (!process.env.QLE_CLI_IN_PROCESS) {
+  exitQuietlyOnClosedStdout();
+  // Whatever escapes a command (an error in a stream or worker callback) still ends in one line.
+  process.on('uncaughtException', (error) => fail(error));
+  process.on('unhandledRejection', (error) => fail(error));
+  main(process.argv.slice(2));
+}

@@ -1,11 +1,12 @@
 /** Option parsers shared by the commands: each names the option it rejects. */
 import { UsageError } from './errors.ts';
 
-export function parseInteger(name: string, min = -Infinity): (raw: string) => number {
+export function parseInteger(name: string, min = -Infinity, max = Infinity): (raw: string) => number {
   return (raw: string) => {
     const value = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(value)) throw new UsageError(`--${name} must be an integer, got ${JSON.stringify(raw)}`);
     if (value < min) throw new UsageError(`--${name} must be >= ${min}, got ${value}`);
+    if (value > max) throw new UsageError(`--${name} must be <= ${max}, got ${value}`);
     return value;
   };
 }

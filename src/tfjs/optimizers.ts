@@ -74,6 +74,8 @@ export class CoreOptimizer extends tf.Optimizer {
   master = new Float64Array(0);
   private gradient = new Float64Array(0);
   readonly stats: StepStats = { steps: 0, vanishedSteps: 0, raises: 0, zeroUpdates: 0 };
+  /** Called after every step with the scheduler time it ran at (qle cifar10 --trace). */
+  onStep?: (t: number, report: StepReport, learner: Learner, master: Float64Array) => void;
 
   constructor(
     readonly learningRate: number,
@@ -134,8 +136,10 @@ export class CoreOptimizer extends tf.Optimizer {
       if (!tensor) throw new Error(`no gradient for variable ${name}`);
       this.gradient.set(tensor.dataSync() as Float32Array, layout.offsets[i]);
     });
+    const t = this.learner.scheduler?.t ?? this.stats.steps;
     const report = this.learner.step(this.master, this.gradient);
     if (this.quantization) this.count(report);
+    this.onStep?.(t, report, this.learner, this.master);
     this.writeBack();
     this.stats.steps += 1;
     this.incrementIterations();

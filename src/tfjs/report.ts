@@ -14,11 +14,12 @@ import { annealingMargin, withKappa } from '../core/schedule.ts';
 import { renderFigure } from '../report/figures.ts';
 import { table } from '../report/format.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
+import { makeDirectory } from '../io/paths.ts';
 import { TEST_COUNT, TRAIN_COUNT } from './data.ts';
 import { MLP_HIDDEN, RESNET_DEPTH_N, type ModelName } from './models.ts';
 import type { OptimizerName } from './optimizers.ts';
 import { loadPaperTable1, paperCell, type PaperTable1 } from './paper-table1.ts';
-import { cellName, commandFor, lrLabel, readSweep, reusedMarker, runDirectory, type CellResult, type Manifest } from './sweep.ts';
+import { backendsOf, cellName, commandFor, lrLabel, readSweep, reusedMarker, runDirectory, type CellResult, type Manifest } from './sweep.ts';
 import type { EpochRecord } from './train.ts';
 
 /** Table 1's column order. */
@@ -226,7 +227,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   const paper = loadPaperTable1();
   const summaries = summarizeCells(manifest, cells);
   const dir = join(reportParent, run);
-  mkdirSync(join(dir, 'logs'), { recursive: true });
+  makeDirectory(join(dir, 'logs'));
   const source = runDirectory(runsDir, run);
   for (const c of cells) {
     const name = `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`;
@@ -305,7 +306,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     `**Scale of this run.** ${modelDescription(manifest.model)}, trained on the first ${manifest.trainSubset.toLocaleString('en-US')} of the ${TRAIN_COUNT.toLocaleString('en-US')} CIFAR-10 training images and tested on the first ${manifest.testSubset.toLocaleString('en-US')} of the ${TEST_COUNT.toLocaleString('en-US')} test images; ${manifest.epochs} epoch${manifest.epochs === 1 ? '' : 's'}, batch ${manifest.batch}, ${manifest.shuffle ? 'shuffled' : 'unshuffled (as the reference)'}; ${manifest.optimizers.length} optimizers × ${manifest.lrs.length} learning rates × ${manifest.seeds.length} seeds = ${planned} runs (${finished} finished). ` +
       `The paper: ResNet-32, all 50,000/10,000 images, 100 epochs, 10 runs per cell, 9 learning rates.`,
     '',
-    `**Compute.** tfjs backend \`${manifest.backend}\`, ${processesPhrase(manifest.processes ?? 1)} on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation summed over runs (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
+    `**Compute.** ${backendPhrase(manifest)}, ${processesPhrase(manifest.processes ?? 1)} on a 2-core machine shared with other jobs: ${minutes(computeSeconds)} of training and evaluation summed over runs (${imagesPerSecond.toFixed(0)} training images/s including the per-epoch test pass), ${minutes(wallSeconds)} wall-clock from start to the last log.${reusedNote}`,
     '',
     `**Settings.** Inputs (x/255 − 0.5)/0.5, cross-entropy, no augmentation. Quantized optimizers: reading \`${describeReading(q.reading)}\` (SPEC §7: B.2a granularity ${q.reading.granularity}, vanishing test ${q.reading.test}, ${q.reading.cap} cap${q.reading.b2aOnFirstStep ? '' : ', no B.2a on the first step'}), ${q.reading.mode} quantizer, b = ${q.schedule.base}, η = ${q.schedule.eta}, C = ${q.schedule.C.toExponential()}, β = ${q.schedule.beta}, κ = ${q.kappa === 'reference' ? '64/24 (reference)' : '1/(24λ) (Langevin)'}, p_0 = ${q.schedule.p0}, p_max = ${q.schedule.pMax}, ` +
       `B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, scheduler clock per ${q.timeUnit}. ADAM/QtADAM: β1 = ${manifest.adam.beta1}, β2 = ${manifest.adam.beta2}, ε = ${manifest.adam.eps}. ` +
@@ -334,7 +335,7 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
     '',
     ...doesNot.map((s) => `- ${s}`),
     '',
-    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`${commandFor(manifest)}\` (finished runs are read, not retrained; add \`--shard K/N\` to N processes to train in parallel).`,
+    `Data: \`results.json\` (summaries), \`logs/*.jsonl\` (one record per epoch and run), \`manifest.json\`. Regenerate with \`${commandFor(manifest)} --backend ${manifest.backend}\` (finished runs are read, not retrained; add \`--shard K/N\` to N processes to train in parallel; the same command on another backend agrees to float32 rounding, not bit for bit).`,
     '',
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), md);
@@ -342,10 +343,19 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   return dir;
 }
 
+/** "tfjs backend `wasm`", or every backend when a run was resumed (or reused runs) on another. */
+export function backendPhrase(manifest: Manifest): string {
+  const backends = backendsOf(manifest);
+  return backends.length === 1
+    ? `tfjs backend \`${backends[0]}\``
+    : `tfjs backends ${backends.map((b) => `\`${b}\``).join(' and ')} (the run was resumed, or runs reused, on another backend: float32 results agree to rounding, not bit for bit)`;
+}
+
 /** reports/cifar10/README.md: one line per rendered run (scale, quantization settings, mean test top-1 per optimizer). */
 export function renderIndex(reportParent: string): void {
   const runs = readdirSync(reportParent, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'results.json')))
+    // Run reports only (a readings comparison has results.json but no manifest of its own).
+    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'results.json')) && existsSync(join(reportParent, e.name, 'manifest.json')))
     .map((e) => e.name)
     .sort();
   const rows = runs.map((run) => {
@@ -368,16 +378,26 @@ export function renderIndex(reportParent: string): void {
       `${modelDescription(m.model)}, ${m.trainSubset}/${m.testSubset} images, ${m.epochs} ep, λ ${m.lrs.map(lrLabel).join(' ')}, ${m.seeds.length} seeds (${r.finishedRuns}/${r.plannedRuns} runs)`,
       `reading ${describeReading(q.reading)}, clock per ${q.timeUnit}, B.2a ${q.switches.avoidVanishing ? 'on' : 'off'}, B.2b ${q.switches.bound ? 'on' : 'off'}, κ ${q.kappa}`,
       ...COLUMNS.map(average),
-      `${minutes(r.computeSeconds)}${r.wallSeconds ? ` (${minutes(r.wallSeconds)} wall, ${m.processes ?? 1} process${(m.processes ?? 1) > 1 ? 'es' : ''})` : ''}${m.reuseFrom ? `, incl. runs reused from ${m.reuseFrom}` : ''}`,
+      `${minutes(r.computeSeconds)}${r.wallSeconds ? ` (${minutes(r.wallSeconds)} wall, ${m.processes ?? 1} process${(m.processes ?? 1) > 1 ? 'es' : ''})` : ''}${m.reuseFrom ? `, incl. runs reused from ${m.reuseFrom}` : ''}, ${backendsOf(m).join('+')}`,
     ];
   });
   const md = [
     '# CIFAR-10 runs (generated)',
     '',
-    'Mean final test top-1 (%) averaged over the learning rates of each run; the details, spreads and the paper\'s values are in each report. "compute" is training and evaluation time summed over runs, then the wall-clock time and the number of parallel processes. Throughput and the cost of the full Table 1: [bench-cpu.md](bench-cpu.md).',
+    'Mean final test top-1 (%) averaged over the learning rates of each run; the details, spreads and the paper\'s values are in each report. "compute" is training and evaluation time summed over runs, then the wall-clock time and the number of parallel processes. The last word of "compute" is the tfjs backend. Throughput per backend and the cost of the full Table 1: [bench.md](bench.md).',
     '',
     table(['run', 'scale', 'quantization', ...COLUMNS.map((o) => `${DISPLAY[o]} test`), 'compute'], rows),
     '',
+    ...comparisonLinks(reportParent),
   ].join('\n');
   writeFileAtomic(join(reportParent, 'README.md'), md);
+}
+
+/** Links to the readings comparisons (qle cifar10-readings): folders with a report but no run manifest. */
+function comparisonLinks(reportParent: string): string[] {
+  const folders = readdirSync(reportParent, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(reportParent, e.name, 'report.md')) && !existsSync(join(reportParent, e.name, 'manifest.json')))
+    .map((e) => e.name)
+    .sort();
+  return folders.length ? ['B.2a readings compared on one grid (`qle cifar10-readings`): ' + folders.map((f) => `[${f}](${f}/report.md)`).join(', ') + '.', ''] : [];
 }

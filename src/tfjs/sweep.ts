@@ -35,7 +35,10 @@ export interface SweepPlan {
 }
 
 export interface Manifest extends SweepPlan {
+  /** The tfjs backend that started the run ('tensorflow', 'wasm' or 'cpu'). */
   readonly backend: string;
+  /** Every backend that trained or contributed (reused) runs, when more than one did (absent = [backend]). */
+  readonly backends?: string[];
   readonly createdAt: string;
   /** How many processes trained the grid in parallel (`--shard K/N` gives N; absent = 1). */
   readonly processes?: number;
@@ -63,6 +66,14 @@ export function gridCells(plan: SweepPlan, shard: Shard = WHOLE_GRID): GridCell[
 }
 
 export { cellName, lrLabel } from './names.ts';
+
+/** A run name already used with other settings: the user chooses another name (exit 2 in the CLI). */
+export class RunConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunConflictError';
+  }
+}
 
 export function runDirectory(runsDir: string, run: string): string {
   return join(runsDir, run);
@@ -161,9 +172,39 @@ export interface SweepHooks {
   onEpoch?: (name: string, record: EpochRecord) => void;
   /** Where committed reports live, for --reuse from a report's logs (default reports/cifar10). */
   reportParent?: string;
+  /** Trace the (single) cell to this file (qle cifar10 --trace). */
+  trace?: string;
 }
 
 export const DEFAULT_REPORT_PARENT = 'reports/cifar10';
+
+/** The manifest with `backend` added to the backends that trained it (a run resumed or sharded on another backend). */
+export function withBackend(manifest: Manifest, backend: string): Manifest {
+  const backends = manifest.backends ?? [manifest.backend];
+  return backends.includes(backend) ? manifest : { ...manifest, backends: [...backends, backend] };
+}
+
+/** Backends of a manifest, in the order they joined. */
+export function backendsOf(manifest: Manifest): string[] {
+  return manifest.backends ?? [manifest.backend];
+}
+
+function readManifest(path: string): Manifest {
+  return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+}
+
+/** Record in the manifest that `backend` trained (or contributed reused) runs, if it is new there. */
+function noteBackend(manifestPath: string, backend: string): void {
+  const saved = readManifest(manifestPath);
+  const updated = withBackend(saved, backend);
+  if (updated !== saved) writeFileAtomic(manifestPath, JSON.stringify(updated, null, 2) + '\n');
+}
+
+/** The backends of run `from` (in the runs directory, or a committed report) that --reuse copies from. */
+function reusedBackends(runsDir: string, reportParent: string, from: string): string[] {
+  const path = [join(runDirectory(runsDir, from), 'manifest.json'), join(reportParent, from, 'manifest.json')].find((p) => existsSync(p));
+  return path ? backendsOf(readManifest(path)) : [];
+}
 
 /** Run (or resume) every cell of the plan: seed, then optimizer, then learning rate. */
 export async function runSweep(
@@ -178,9 +219,9 @@ export async function runSweep(
   const manifestPath = join(dir, 'manifest.json');
   if (existsSync(manifestPath)) {
     const saved = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    const { backend: _b, createdAt: _c, processes, ...savedPlan } = saved;
+    const { backend: _b, backends: _bs, createdAt: _c, processes, ...savedPlan } = saved;
     if (JSON.stringify(savedPlan) !== JSON.stringify(plan)) {
-      throw new Error(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
+      throw new RunConflictError(`run ${plan.run} exists with different settings (${manifestPath}); choose another --run name`);
     }
     if (shard.count > (processes ?? 1)) writeFileAtomic(manifestPath, JSON.stringify({ ...saved, processes: shard.count } satisfies Manifest, null, 2) + '\n');
   } else {
@@ -196,7 +237,13 @@ export async function runSweep(
     const name = cellName(optimizer, lr, seed);
     hooks.onCellStart?.(name, index, cells.length);
     const config = configFor(plan, optimizer, lr, seed);
-    if (plan.reuseFrom && !existsSync(join(dir, `${name}.ckpt.json`))) reuse(runsDir, hooks.reportParent ?? DEFAULT_REPORT_PARENT, plan.reuseFrom, dir, name, config);
+    const reportParent = hooks.reportParent ?? DEFAULT_REPORT_PARENT;
+    // A finished run is taken from this run's own committed report first (a sweep resumed on a new
+    // machine, whose runs directory is empty), then from the --reuse run.
+    for (const from of [plan.run, plan.reuseFrom]) {
+      if (!from || existsSync(join(dir, `${name}.ckpt.json`)) || existsSync(reusedMarker(dir, name))) continue;
+      if (reuse(runsDir, reportParent, from, dir, name, config)) for (const source of reusedBackends(runsDir, reportParent, from)) noteBackend(manifestPath, source);
+    }
     // A run reused from a committed report has its finished log and no checkpoint: nothing to train.
     const logged = readLog(join(dir, `${name}.jsonl`));
     if (existsSync(reusedMarker(dir, name)) && !existsSync(join(dir, `${name}.ckpt.json`)) && logged.length >= config.epochs) {
@@ -206,7 +253,14 @@ export async function runSweep(
     const history = await trainRun(config, train, test, {
       log: join(dir, `${name}.jsonl`),
       checkpoint: join(dir, `${name}.ckpt.json`),
-    }, { onStep: hooks.onStep, onEpoch: (record) => hooks.onEpoch?.(name, record) });
+    }, {
+      onStep: hooks.onStep,
+      onEpoch: (record) => {
+        noteBackend(manifestPath, backend);
+        hooks.onEpoch?.(name, record);
+      },
+      trace: hooks.trace,
+    });
     results.push({ optimizer, lr, seed, history });
   }
   return results;

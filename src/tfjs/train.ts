@@ -6,6 +6,7 @@
  * of epoch e from deriveSeed(seed, e), so the rng needs no state of its own in the checkpoint.
  * A run whose loss or step becomes non-finite stops and is marked diverged (it counts as finished).
  */
+import { RunTracer } from './trace.ts';
 import { normalizeQuantization } from './names.ts';
 import * as tf from './tf.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -93,6 +94,8 @@ export interface TrainHooks {
   onEpoch?: (record: EpochRecord) => void;
   /** Test hook: stop after this many epochs of this call, as if killed after the checkpoint. */
   stopAfterEpochs?: number;
+  /** Write a format 2 trace of every step here (a fresh quantized run only). */
+  trace?: string;
 }
 
 /** Read a finished or partial history from a run's JSONL log (empty when there is none). */
@@ -174,6 +177,13 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
       weight.write(tf.tensor(f32(values), weight.shape as number[]));
     });
     history = saved.history;
+  }
+
+  let tracer: RunTracer | undefined;
+  if (hooks.trace) {
+    if (history.length > 0) throw new Error(`--trace needs a fresh run, but ${files.checkpoint} resumes one; remove it or choose another --run`);
+    tracer = new RunTracer(hooks.trace, optimizer.learner, `qle cifar10 (${config.model}, ${config.optimizer}, λ = ${config.lr}, seed ${config.seed})`);
+    optimizer.onStep = (t, report, learner, master) => tracer!.step(t, report, learner, master);
   }
 
   const shape = inputShapeOf(config.model);
@@ -263,6 +273,7 @@ export async function trainRun(config: RunConfig, train: Split, test: Split, fil
     epochsThisCall++;
     if (hooks.stopAfterEpochs !== undefined && epochsThisCall >= hooks.stopAfterEpochs) break;
   }
+  tracer?.finish();
   model.dispose();
   optimizer.dispose();
   return history;

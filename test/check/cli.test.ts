@@ -20,7 +20,7 @@ describe('qle check exit codes', () => {
       expect(result.stderr).toBe('');
       const missing = runQle(['check', join(dir, 'nope.jsonl')]);
       expect(missing.status).toBe(2);
-      expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^qle: cannot read trace .*ENOENT$/)]);
+      expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^qle: <trace> .*nope.jsonl cannot be read: no such file or folder \(ENOENT\)$/)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { findCounterexample, holds, RUNS } from '../../properties/config.ts';
+import { describe, it } from 'vitest';
+import { expectCaught, findCounterexample, holds, RUNS } from '../../properties/config.ts';
 import { checkText, TraceChecker, type CheckResult } from '../../src/check/checker.ts';
 import { SCHEMA_PATH } from '../../src/check/schema.ts';
 import { parseHeader, parseRecord } from '../../src/check/trace.ts';
@@ -116,7 +116,7 @@ describe('the reader never throws and always answers with records or line-number
   });
 
   it('catches a broken reader (unguarded JSON.parse): the property finds a counterexample', () => {
-    expect(findCounterexample('unguarded JSON.parse', fc.property(mutatedTrace, (text) => wellFormed(unguarded, text))).failed).toBe(true);
+    expectCaught(findCounterexample('unguarded JSON.parse', fc.property(mutatedTrace, (text) => wellFormed(unguarded, text))));
   });
 });
 
@@ -135,7 +135,7 @@ describe('a BOM, CRLF line ends and the final newline do not change the verdict'
   });
 
   it('catches a naive splitter without BOM/CR handling', () => {
-    expect(findCounterexample('naive splitter', fc.property(dressed, same(naiveSplit)), Math.min(RUNS, 50)).failed).toBe(true);
+    expectCaught(findCounterexample('naive splitter', fc.property(dressed, same(naiveSplit)), Math.min(RUNS, 50)));
   });
 });
 
@@ -178,7 +178,7 @@ describe('the published schema and the reader agree', () => {
       const r = JSON.parse(text);
       return { ok: r && typeof r.t === 'number' && (Number.isInteger(r.p) || typeof r.Q === 'number') };
     };
-    expect(findCounterexample('reader accepting fractional t', fc.property(recordObject, agrees(loose)), RUNS * 4).failed).toBe(true);
+    expectCaught(findCounterexample('reader accepting fractional t', fc.property(recordObject, agrees(loose)), RUNS * 4));
   });
 
   it('on headers: the sample header with one field dropped or changed', () => {

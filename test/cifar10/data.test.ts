@@ -3,9 +3,12 @@
  * test): pixel layout height-width-channel per row, alpha dropped; the verifier rejects wrong
  * counts, unbalanced classes and wrong first test labels; normalisation is (x/255 − 0.5)/0.5.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { decodeSprite, FIRST_TEST_LABELS, IMAGE_SIZE, normalize, verifyCifar10, Cifar10DataError, type Cifar10 } from '../../src/tfjs/data.ts';
+import { decodeSprite, FIRST_TEST_LABELS, IMAGE_SIZE, loadCifar10, normalize, verifyCifar10, Cifar10DataError, type Cifar10 } from '../../src/tfjs/data.ts';
 
 describe('CIFAR-10 sprites', () => {
   it('row i is image i, pixels in height-width order, RGB with alpha dropped', () => {
@@ -63,5 +66,19 @@ describe('verifyCifar10', () => {
     const j = labels.indexOf(labels[0] === 3 ? 4 : 3, 10);
     [labels[0], labels[j]] = [labels[j], labels[0]];
     expect(() => verifyCifar10(swapped)).toThrow(/test labels start/);
+  });
+});
+
+describe('the CIFAR-10 cache', () => {
+  it('a truncated train-images.u8 is named with its size and what to do, not counted as 50000 images', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-cache-'));
+    try {
+      writeFileSync(join(dir, 'train-images.u8'), new Uint8Array(3 * IMAGE_SIZE + 7));
+      for (const name of ['train-labels.u8', 'test-images.u8', 'test-labels.u8']) writeFileSync(join(dir, name), new Uint8Array(1));
+      expect(() => loadCifar10(dir)).toThrow(Cifar10DataError);
+      expect(() => loadCifar10(dir)).toThrow(`train-images.u8 has ${3 * IMAGE_SIZE + 7} bytes, expected ${50_000 * IMAGE_SIZE} (50000 images): delete it`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

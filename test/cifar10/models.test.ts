@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/tfjs/tf.ts';
 import { loadTf } from '../../src/tfjs/backend.ts';
 import { buildMlp, buildResNet, initializeWeights, OptionAShortcut, trainableParams } from '../../src/tfjs/models.ts';
+import { QleBatchNormalization } from '../../src/tfjs/batch-norm.ts';
 
 await loadTf({ quiet: true });
 
@@ -20,7 +21,7 @@ describe('ResNet-(6n+2) with option-A shortcuts', () => {
     const model = buildResNet(5);
     expect(countLayers(model, 'Conv2D')).toBe(31);
     expect(countLayers(model, 'Dense')).toBe(1);
-    expect(countLayers(model, 'BatchNormalization')).toBe(31);
+    expect(countLayers(model, 'QleBatchNormalization')).toBe(31);
     // Two stage transitions (16→32, 32→64) use the parameter-free option-A shortcut.
     expect(countLayers(model, 'QleOptionAShortcut')).toBe(2);
     expect(trainableParams(model)).toBe(resnetParams(5));
@@ -52,6 +53,28 @@ describe('ResNet-(6n+2) with option-A shortcuts', () => {
     expect(values[0][0][0]).toEqual([0, 0, 1, 2, 0, 0]);
     expect(values[0][1][1]).toEqual([0, 0, 21, 22, 0, 0]);
     tf.dispose([x, y]);
+  });
+
+  it('the batch-norm layer is tfjs-layers\' BatchNormalization: same weights, outputs and moving statistics (bit for bit on cpu, without fused kernels)', async () => {
+    const previous = tf.getBackend();
+    await loadTf({ backend: 'cpu', quiet: true });
+    const config = { momentum: 0.9, epsilon: 1e-5 };
+    const ours = new QleBatchNormalization({ ...config, name: 'ours' });
+    const theirs = tf.layers.batchNormalization({ ...config, name: 'theirs' });
+    const x = tf.tensor4d(Array.from({ length: 2 * 3 * 3 * 4 }, (_, i) => Math.cos(i) * (1 + (i % 4))), [2, 3, 3, 4]);
+    ours.build(x.shape);
+    theirs.build(x.shape);
+    expect(ours.weights.map((w) => w.originalName)).toEqual(theirs.weights.map((w) => w.originalName.replace('theirs', 'ours')));
+    const gamma = tf.tensor1d([1.5, 0.5, 2, 1]);
+    ours.setWeights([gamma, ...theirs.getWeights().slice(1)]);
+    theirs.setWeights([gamma, ...theirs.getWeights().slice(1)]);
+    const run = (layer: tf.layers.Layer, training: boolean) => Array.from((layer.apply(x, { training }) as tf.Tensor).dataSync());
+    const compare = (a: number[], b: number[]) => expect(a).toEqual(b);
+    compare(run(ours, true), run(theirs, true));
+    ours.getWeights().forEach((w, i) => compare(Array.from(w.dataSync()), Array.from(theirs.getWeights()[i].dataSync())));
+    compare(run(ours, false), run(theirs, false));
+    tf.dispose([x, gamma]);
+    await tf.setBackend(previous);
   });
 
   it('Kaiming-normal fan-out initialisation is seeded and has std √(2/fan_out)', () => {

@@ -1,8 +1,9 @@
 /**
- * Checkpoint and resume: a run interrupted after epoch 1 and resumed gives the same history and
- * weights as an uninterrupted run (QtADAM: ADAM moments, scheduler index and clock, shuffle order
- * and master weights all go through the checkpoint); bad checkpoints are refused. Synthetic images keep it fast and
- * independent of the data download.
+ * Checkpoint and resume on the wasm backend: a run interrupted after epoch 1 and resumed gives the
+ * same history and weights, bit for bit, as an uninterrupted run (QtADAM: ADAM moments, scheduler
+ * index and clock, shuffle order and master weights all go through the checkpoint; for the ResNet
+ * also the batch-norm moving statistics); bad checkpoints are refused. Synthetic images keep it fast
+ * and independent of the data download.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { IMAGE_SIZE, type Split } from '../../src/tfjs/data.ts';
 import { DEFAULT_QUANTIZATION } from '../../src/tfjs/optimizers.ts';
 import { defaultRunConfig, readLog, trainRun, type EpochRecord } from '../../src/tfjs/train.ts';
 
-await loadTf({ quiet: true });
+const { backend } = await loadTf({ backend: 'wasm' });
 
 function synthetic(count: number, seed: number): Split {
   const rng = createRng(seed);
@@ -30,12 +31,14 @@ const strip = (h: EpochRecord[]) => h.map(({ seconds: _s, imagesPerSecond: _i, .
 describe('checkpoint and resume', () => {
   const train = synthetic(96, 1);
   const test = synthetic(40, 2);
-  for (const optimizer of ['qtadam'] as const) {
-    it(`${optimizer}: kill after epoch 1 and resume = uninterrupted (shuffled, clock per step)`, async () => {
+  it('runs on the wasm backend', () => expect(backend).toBe('wasm'));
+
+  for (const [model, optimizer, batch] of [['mlp', 'qtadam', 32], ['resnet8', 'qtadam', 16]] as const) {
+    it(`${model}, ${optimizer}: kill after epoch 1 and resume = uninterrupted (shuffled, clock per step)`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'qle-resume-'));
       try {
         const config = defaultRunConfig({
-          model: 'mlp', optimizer, lr: 2 ** -7, epochs: 2, seed: 3, batch: 32, shuffle: true,
+          model, optimizer, lr: 2 ** -7, epochs: 2, seed: 3, batch, shuffle: true,
           quantization: { ...DEFAULT_QUANTIZATION, timeUnit: 'step' },
         });
         const whole = await trainRun(config, train, test, { log: join(dir, 'a.jsonl'), checkpoint: join(dir, 'a.ckpt.json') });
@@ -45,8 +48,10 @@ describe('checkpoint and resume', () => {
         const resumed = await trainRun(config, train, test, { log: join(dir, 'b.jsonl'), checkpoint: join(dir, 'b.ckpt.json') });
         expect(resumed).toHaveLength(2);
         expect(strip(resumed)).toEqual(strip(whole));
-        const weights = (file: string) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { master: string }).master;
-        expect(weights('b.ckpt.json')).toBe(weights('a.ckpt.json'));
+        const saved = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { master: string; nonTrainable: unknown[] };
+        expect(saved('b.ckpt.json').master).toBe(saved('a.ckpt.json').master);
+        expect(saved('b.ckpt.json').nonTrainable).toEqual(saved('a.ckpt.json').nonTrainable);
+        if (model === 'resnet8') expect(saved('a.ckpt.json').nonTrainable).toHaveLength(14);
         // A finished run is read back, not retrained.
         const again = await trainRun(config, train, test, { log: join(dir, 'b.jsonl'), checkpoint: join(dir, 'b.ckpt.json') });
         expect(strip(again)).toEqual(strip(whole));

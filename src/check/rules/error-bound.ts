@@ -4,8 +4,8 @@
  * with a tolerance of a few ulps of the declared precision (the exact statement is `quantize`);
  * this rule says by how much, in cells, an implementation misses.
  */
-import { FLOAT32_PRODUCT_SLACK } from '../precision.ts';
-import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+import { FLOAT32_PRODUCT_SLACK, matchesCore } from '../precision.ts';
+import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const errorBound: RuleDefinition = {
   id: 'error-bound',
@@ -19,6 +19,8 @@ export const errorBound: RuleDefinition = {
     return (record, { grid }) => {
       const { h, hq } = record;
       if (!h || !hq) return NOT_APPLICABLE;
+      // hq exactly the core's Q_p(h): within the bound by the core quantizer's contract (SPEC §1).
+      if (precision === 'float64' && matchesCore(record, grid, mode)) return undefined;
       const cell = grid.cell;
       let wrong = 0;
       let first = -1;
@@ -42,7 +44,7 @@ export const errorBound: RuleDefinition = {
       if (first < 0) return undefined;
       const what = mode === 'round' ? 'hq − h' : 'h − hq';
       return {
-        message: `component ${first}: ${what} = ${num(firstCells)} cells of 1/Q_${record.p}, outside the ${mode} bound${more(wrong)}`,
+        message: `component ${component(record, first)}: ${what} = ${num(firstCells)} cells of 1/Q_${record.p}, outside the ${mode} bound${more(wrong)}`,
         expected: mode === 'round' ? `${what} in (−0.5, 0.5] cells` : `${what} in [0, 1) cells`,
         found: `${num(firstCells)} cells`,
       };

@@ -9,6 +9,7 @@ import { pBound } from './p-bound.ts';
 import { pMax } from './p-max.ts';
 import { pMonotone } from './p-monotone.ts';
 import { quantize } from './quantize.ts';
+import { summary } from './summary.ts';
 import type { RuleDefinition } from './rule.ts';
 import { update } from './update.ts';
 
@@ -20,6 +21,7 @@ export const RULES: readonly RuleDefinition[] = [
   pBound,
   b2aAllZero,
   b2aMissed,
+  summary,
   onGrid,
   update,
   clock,

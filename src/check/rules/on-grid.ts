@@ -6,8 +6,8 @@
  * the grid are not counted as checked.
  */
 import { QuantizerRangeError } from '../../core/quantizer.ts';
-import { isGridValue, nearestIndex } from '../precision.ts';
-import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+import { isGridValue, nearestIndex, quantizeAll } from '../precision.ts';
+import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const onGrid: RuleDefinition = {
   id: 'on-grid',
@@ -15,26 +15,35 @@ export const onGrid: RuleDefinition = {
   spec: '§3 (eq. 5)',
   summary: 'a weight on the grid stays on G_p (tracked per component from the first record it is on the grid)',
   create: (settings) => {
-    let tracked: Uint8Array | undefined;
-    let trackedCount = 0;
+    // Per tensor (version 2) and per vector layout (full or sampled): which components are on the grid.
+    const state = new Map<string, { tracked: Uint8Array; count: number }>();
     const precision = settings.header.precision;
     return (record, { grid }) => {
       const w = record.w;
       if (!w) return NOT_APPLICABLE;
-      if (!tracked || tracked.length !== w.length) {
-        tracked = new Uint8Array(w.length);
-        trackedCount = 0;
+      const key = `${record.tensor?.name ?? ''}\u0000${w.length}`;
+      let entry = state.get(key);
+      if (!entry) {
+        entry = { tracked: new Uint8Array(w.length), count: 0 };
+        state.set(key, entry);
       }
+      const tracked = entry.tracked;
+      let trackedCount = entry.count;
       const wasTracking = trackedCount > 0;
       let wrong = 0;
       let first = -1;
+      // float64: on the grid iff w is its own nearest grid value (the core's batch quantizer, round mode).
+      const nearest = precision === 'float64' ? quantizeAll(w, grid, 'round') : undefined;
       for (let i = 0; i < w.length; i++) {
         let on: boolean;
-        try {
-          on = isGridValue(w[i], nearestIndex(w[i], grid), grid, precision);
-        } catch (error) {
-          if (!(error instanceof QuantizerRangeError)) throw error;
-          on = false;
+        if (nearest) on = nearest[i] === w[i];
+        else {
+          try {
+            on = isGridValue(w[i], nearestIndex(w[i], grid), grid, precision);
+          } catch (error) {
+            if (!(error instanceof QuantizerRangeError)) throw error;
+            on = false;
+          }
         }
         if (on) {
           if (!tracked[i]) {
@@ -46,10 +55,11 @@ export const onGrid: RuleDefinition = {
           if (first < 0) first = i;
         }
       }
+      entry.count = trackedCount;
       if (!wasTracking) return NOT_APPLICABLE;
       if (first < 0) return undefined;
       return {
-        message: `w[${first}] = ${num(w[first])} left the grid G_${record.p} (cell 1/Q_p = ${num(grid.cell)}) after being on it${more(wrong)}`,
+        message: `w[${component(record, first)}] = ${num(w[first])} left the grid G_${record.p} (cell 1/Q_p = ${num(grid.cell)}) after being on it${more(wrong)}`,
         expected: `a multiple of 1/Q_${record.p}`,
         found: num(w[first]),
       };

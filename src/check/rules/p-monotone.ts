@@ -6,9 +6,9 @@ export const pMonotone: RuleDefinition = {
   severity: 'error',
   spec: '§6 (eq. 10)',
   summary: 'p never decreases from one step to the next',
-  create: () => (record, { previous }) => {
-    if (!previous) return NOT_APPLICABLE;
-    if (record.p >= previous.p) return undefined;
-    return { message: `p fell from ${previous.p} to ${record.p}`, expected: `p >= ${previous.p}`, found: `p = ${record.p}` };
+  create: () => (record, { indexBefore }) => {
+    if (indexBefore === undefined) return NOT_APPLICABLE;
+    if (record.p >= indexBefore) return undefined;
+    return { message: `p fell from ${indexBefore} to ${record.p}`, expected: `p >= ${indexBefore}`, found: `p = ${record.p}` };
   },
 };

@@ -1,7 +1,7 @@
 /** quantize: hq = Q_p(h) component by component, exactly in float64, float32-aware otherwise (SPEC §1, eq. 1; §7). */
 import { QuantizerRangeError } from '../../core/quantizer.ts';
-import { admissibleIndices, expectedValue, isGridValue } from '../precision.ts';
-import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+import { admissibleIndices, expectedValue, isGridValue, matchesCore } from '../precision.ts';
+import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const quantize: RuleDefinition = {
   id: 'quantize',
@@ -12,6 +12,8 @@ export const quantize: RuleDefinition = {
     const { h, hq } = record;
     if (!h || !hq) return NOT_APPLICABLE;
     const { mode, precision } = settings.header;
+    // Fast path: the core's batch quantizer; only a mismatch goes through the per-component path below.
+    if (precision === 'float64' && matchesCore(record, grid, mode)) return undefined;
     let wrong = 0;
     let first: { i: number; expected: string } | undefined;
     for (let i = 0; i < h.length; i++) {
@@ -31,8 +33,9 @@ export const quantize: RuleDefinition = {
       }
     }
     if (!first) return undefined;
+    const c = component(record, first.i);
     return {
-      message: `hq[${first.i}] is not Q_${record.p}(h[${first.i}]) for h[${first.i}] = ${num(h[first.i])} (${mode}, Q_p = ${num(grid.Q)})${more(wrong)}`,
+      message: `hq[${c}] is not Q_${record.p}(h[${c}]) for h[${c}] = ${num(h[first.i])} (${mode}, Q_p = ${num(grid.Q)})${more(wrong)}`,
       expected: first.expected,
       found: num(hq[first.i]),
     };

@@ -25,8 +25,12 @@ export interface RuleContext {
   readonly settings: TraceSettings;
   /** G_p of the record's index. */
   readonly grid: Grid;
-  /** The record of the step just before, when it was read and valid (a malformed line breaks the chain). */
+  /** The record of the step just before (of the same tensor in version 2), when it was read and valid (a malformed line breaks the chain). */
   readonly previous?: TraceRecord;
+  /** The index in force just before this record: the previous record's (the same tensor's under a per-tensor index). */
+  readonly indexBefore?: number;
+  /** The first record (of its tensor, in version 2). */
+  readonly first?: boolean;
   /**
    * The index the step started with before any B.2a raise: the previous record's p after the
    * core Scheduler's B.2b tick (when t advanced), or header p0 for a first record at t = 0.
@@ -51,6 +55,16 @@ export interface RuleDefinition {
 /** Format a number so that it round-trips (the shortest decimal of the double). */
 export function num(x: number): string {
   return Object.is(x, -0) ? '-0' : String(x);
+}
+
+/** The component of the tensor that position i of the record's vectors holds (sampled vectors hold a subset). */
+export function component(record: TraceRecord, i: number): number {
+  return record.components ? record.components[i] : i;
+}
+
+/** "1 component", "3 components". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** "(and 3 more components)" or ''. */

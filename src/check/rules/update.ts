@@ -5,7 +5,8 @@
  */
 import { gridValue, QuantizerRangeError, type Grid } from '../../core/quantizer.ts';
 import { nearestIndex, sameAtPrecision } from '../precision.ts';
-import { more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
+import type { TraceRecord } from '../trace.ts';
 
 /** w equals the sum snapped back to its grid point (core quantizedStep on non-binary grids). */
 function snappedEquals(w: number, sum: number, grid: Grid): boolean {
@@ -17,6 +18,19 @@ function snappedEquals(w: number, sum: number, grid: Grid): boolean {
   }
 }
 
+/** The previous record's w at the components this record holds, or undefined when it lacks them. */
+function alignedBefore(record: TraceRecord, previous: TraceRecord | undefined): ArrayLike<number> | undefined {
+  const before = previous?.w;
+  const w = record.w;
+  if (!before || !w) return undefined;
+  if (record.components === previous!.components) return before.length === w.length ? before : undefined;
+  if (previous!.components || !record.components) return undefined;
+  // A full previous vector and a sampled one: pick the sampled components.
+  const picked = new Float64Array(record.components.length);
+  for (let j = 0; j < picked.length; j++) picked[j] = before[record.components[j]];
+  return picked;
+}
+
 export const update: RuleDefinition = {
   id: 'update',
   severity: 'error',
@@ -26,8 +40,14 @@ export const update: RuleDefinition = {
     const precision = settings.header.precision;
     return (record, { previous, grid }) => {
       const { w, hq } = record;
-      const before = previous?.w;
+      const before = alignedBefore(record, previous);
       if (!w || !hq || !before) return NOT_APPLICABLE;
+      if (precision === 'float64') {
+        // Fast path: every component the exact double sum; anything else takes the loop below.
+        let exact = true;
+        for (let i = 0; i < w.length && exact; i++) exact = w[i] === before[i] + hq[i];
+        if (exact) return undefined;
+      }
       let wrong = 0;
       let first = -1;
       let firstExpected = 0;
@@ -43,8 +63,9 @@ export const update: RuleDefinition = {
         }
       }
       if (first < 0) return undefined;
+      const c = component(record, first);
       return {
-        message: `w[${first}] is not w[${first}] of the previous step (${num(before[first])}) plus hq[${first}] (${num(hq[first])})${more(wrong)}`,
+        message: `w[${c}] is not w[${c}] of the previous step (${num(before[first])}) plus hq[${c}] (${num(hq[first])})${more(wrong)}`,
         expected: num(firstExpected),
         found: num(w[first]),
       };

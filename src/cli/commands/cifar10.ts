@@ -9,12 +9,18 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber, positive } from '../parse.ts';
-import { DEFAULT_BATCH, DEFAULT_QUANTIZATION, DEFAULT_RUNS_DIR, MODEL_NAMES, OPTIMIZER_NAMES, type ModelName, type OptimizerName } from '../../tfjs/names.ts';
+import { checkOutputDirectory, checkOutputFile, parseList } from '../paths.ts';
+import { cacheDir } from '../../io/cache-dir.ts';
+import { existsSync } from 'node:fs';
+import {
+  BACKEND_CHOICES, BACKEND_ENV, BackendChoiceError, backendChoice, DEFAULT_BATCH, DEFAULT_QUANTIZATION, MODEL_NAMES, OPTIMIZER_NAMES,
+  type BackendChoice, type ModelName, type OptimizerName,
+} from '../../tfjs/names.ts';
 import type { Shard, SweepPlan } from '../../tfjs/sweep.ts';
-import { Cifar10DataError, DEFAULT_CACHE_DIR, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
+import { Cifar10DataError, TEST_COUNT, TRAIN_COUNT } from '../../tfjs/data.ts';
 import { missingTfjsPackages } from '../../tfjs/available.ts';
 import { ADAM_DEFAULTS } from '../../core/learning.ts';
-import { QUANT_MODES, type QuantMode } from '../../core/quantizer.ts';
+import { makeGrid, QUANT_MODES, QuantizerParamError, type QuantMode } from '../../core/quantizer.ts';
 import type { KappaChoice, TimeUnit } from '../../core/schedule.ts';
 
 /** Table 1's learning rates 2^−2 … 2^−10. */
@@ -49,6 +55,9 @@ interface Cifar10Options {
   reportDir: string;
   reuse?: string;
   shard?: Shard;
+  backend?: BackendChoice;
+  dryRun?: boolean;
+  trace?: string;
 }
 
 /** `K/N` with 1 ≤ K ≤ N: this process trains every N-th cell of the grid, starting at the K-th. */
@@ -60,8 +69,13 @@ export function parseShard(raw: string): Shard {
   return { index, count };
 }
 
-function list<T>(parse: (raw: string) => T): (raw: string, previous?: T[]) => T[] {
-  return (raw: string, previous?: T[]) => [...(previous ?? []), ...raw.split(',').filter((s) => s.trim() !== '').map((s) => parse(s.trim()))];
+/** Run f; a BackendChoiceError becomes a usage error (one line, exit 2). */
+function userFacing<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    throw error instanceof BackendChoiceError ? new UsageError(error.message) : error;
+  }
 }
 
 export function planFrom(options: Cifar10Options): SweepPlan {
@@ -70,6 +84,15 @@ export function planFrom(options: Cifar10Options): SweepPlan {
   if (!optimizers) throw new UsageError('--optimizer is required (qsgd, qtadam, sgd, adam; comma-separated for a grid) unless --sweep');
   if (!lrs) throw new UsageError('--lr is required (e.g. 2^-6; comma-separated for a grid) unless --sweep');
   if (options.p0 > options.pmax) throw new UsageError(`--p0 (${options.p0}) must not exceed --pmax (${options.pmax})`);
+  // Each index must give a grid the core can represent (SPEC §1): refused here, before tfjs loads.
+  for (const [name, p] of [['p0', options.p0], ['pmax', options.pmax]] as const) {
+    try {
+      makeGrid(DEFAULT_QUANTIZATION.schedule.eta, DEFAULT_QUANTIZATION.schedule.base, p);
+    } catch (error) {
+      if (error instanceof QuantizerParamError) throw new UsageError(`--${name} ${p}: ${error.message}`);
+      throw error;
+    }
+  }
   if (options.perTensor && options.reading && options.reading !== 'per-tensor') throw new UsageError(`--per-tensor contradicts --reading ${options.reading}`);
   const readingName: ReadingName = options.perTensor ? 'per-tensor' : (options.reading ?? 'paper');
   const seeds = Array.from({ length: options.runs }, (_, i) => options.seed + i);
@@ -102,14 +125,25 @@ export function planFrom(options: Cifar10Options): SweepPlan {
   };
 }
 
+/** The folders the run reads and writes, checked (not created) before tfjs loads. */
+function checkFolders(options: Cifar10Options): void {
+  checkOutputDirectory('runs-dir', options.runsDir);
+  checkOutputDirectory('data-dir', options.dataDir);
+  if (options.report) checkOutputDirectory('report-dir', options.reportDir);
+  if (options.reuse !== undefined) {
+    if (!/^[A-Za-z0-9._-]+$/.test(options.reuse)) throw new UsageError(`--reuse must be a run name (letters, digits, '.', '_' or '-'), got ${JSON.stringify(options.reuse)}`);
+    if (!existsSync(join(options.runsDir, options.reuse, 'manifest.json'))) throw new UsageError(`--reuse: no run ${options.reuse} in ${options.runsDir}`);
+  }
+}
+
 export function register(program: Command): void {
   const Q = DEFAULT_QUANTIZATION;
   program
     .command('cifar10')
     .description('train SGD/ADAM/QSGD/QtADAM on real CIFAR-10 with tfjs (SPEC §8) and render reports/cifar10/<run>/')
     .option('--model <M>', `network: ${MODEL_NAMES.join(', ')}`, parseChoice('model', MODEL_NAMES), 'resnet32' as ModelName)
-    .option('--optimizer <O,...>', `optimizers (${OPTIMIZER_NAMES.join(', ')}), comma-separated`, list(parseChoice('optimizer', OPTIMIZER_NAMES)))
-    .option('--lr <L,...>', 'learning rates λ > 0 (2^-k accepted), comma-separated', list(parseNumber('lr', positive)))
+    .option('--optimizer <O,...>', `optimizers (${OPTIMIZER_NAMES.join(', ')}), comma-separated`, parseList('optimizer', 'optimizer', parseChoice('optimizer', OPTIMIZER_NAMES)))
+    .option('--lr <L,...>', 'learning rates λ > 0 (2^-k accepted), comma-separated', parseList('lr', 'learning rate', parseNumber('lr', positive)))
     .option('--sweep', "Table 1's grid: all four optimizers × λ = 2^-2 … 2^-10 (unless --optimizer/--lr narrow it)")
     .option('--epochs <E>', 'epochs per run (>= 1)', parseInteger('epochs', 1), 100)
     .option('--runs <R>', 'runs (seeds) per cell (>= 1)', parseInteger('runs', 1), 1)
@@ -119,8 +153,8 @@ export function register(program: Command): void {
     .option('--test-subset <M>', 'test on the first M of the 10,000 test images', parseInteger('test-subset', 1), TEST_COUNT)
     .option('--shuffle', 'shuffle the training order every epoch (the reference does not)')
     .option('--run <NAME>', 'run name (directory under --runs-dir and reports/cifar10/); default <model>-train<N>-e<E>')
-    .option('--runs-dir <DIR>', 'where logs and checkpoints go', DEFAULT_RUNS_DIR)
-    .option('--data-dir <DIR>', 'CIFAR-10 cache', DEFAULT_CACHE_DIR)
+    .option('--runs-dir <DIR>', 'where logs and checkpoints go (default .cache/cifar10-runs or $QLE_CACHE_DIR/cifar10-runs)', cacheDir('cifar10-runs'))
+    .option('--data-dir <DIR>', 'CIFAR-10 cache (default .cache/cifar10 or $QLE_CACHE_DIR/cifar10)', cacheDir('cifar10'))
     .option('--time-unit <U>', 'scheduler clock: epoch (the paper) or step (the reference)', parseChoice('time-unit', ['epoch', 'step'] as const), Q.timeUnit)
     .option('--kappa <K>', 'κ: reference (64/24) or langevin (1/(24λ))', parseChoice('kappa', ['reference', 'langevin'] as const), Q.kappa)
     .option('--mode <M>', 'quantizer: round (the reference) or floor', parseChoice('mode', QUANT_MODES), Q.reading.mode)
@@ -133,19 +167,39 @@ export function register(program: Command): void {
     .option('--adam-eps <E>', 'ADAM ε (paper 1e-8, reference 1e-6)', parseNumber('adam-eps', positive), ADAM_DEFAULTS.eps)
     .option('--reuse <RUN>', 'copy finished runs with an identical configuration (e.g. the SGD/ADAM baselines) from run RUN instead of retraining them')
     .option('--shard <K/N>', 'train only the K-th of N interleaved parts of the grid (run N processes with the same options to use N cores; rerun without --shard to render the whole report)', parseShard)
+    .option('--backend <B>', `tfjs backend: ${BACKEND_CHOICES.join(', ')} (auto: tensorflow = @tensorflow/tfjs-node if installed, else wasm, else cpu; default ${BACKEND_ENV} or auto)`, parseChoice('backend', BACKEND_CHOICES))
     .option('--no-report', 'do not render the report after training')
     .option('--report-dir <DIR>', 'parent of the report directory', 'reports/cifar10')
+    .option('--trace <FILE>', 'write a qle trace (format 2, sampled vectors) of every step of the run to FILE, for qle check: one quantized optimizer, one λ, one seed, a fresh run')
+    .option('--dry-run', 'check the options and print the grid, then stop (nothing is loaded, trained or written)')
     .action(async (options: Cifar10Options) => {
       const plan = planFrom(options);
+      const choice = userFacing(() => backendChoice(options.backend));
+      checkFolders(options);
+      if (options.trace !== undefined) {
+        const cells = plan.optimizers.length * plan.lrs.length * plan.seeds.length;
+        if (cells !== 1 || !plan.optimizers[0].startsWith('q')) throw new UsageError(`--trace traces one run of qsgd or qtadam: give one --optimizer (qsgd or qtadam), one --lr and --runs 1 (got ${cells} runs)`);
+        checkOutputFile('trace', options.trace);
+      }
+      if (options.dryRun) {
+        const cells = plan.optimizers.length * plan.lrs.length * plan.seeds.length;
+        process.stdout.write(
+          `cifar10 run ${plan.run}: ${cells} runs (${plan.optimizers.join(',')} × λ ${plan.lrs.join(',')} × seeds ${plan.seeds.join(',')}), ` +
+            `${plan.epochs} epochs of ${plan.trainSubset} images; nothing trained (--dry-run)\n`,
+        );
+        return;
+      }
       const missing = missingTfjsPackages();
       if (missing.length) throw new UsageError(`qle cifar10 needs TensorFlow.js, an optional peer dependency: npm install ${missing.join(' ')}`);
       // tfjs loads only here, so other qle commands (and --help) start without it.
       const { loadTf } = await import('../../tfjs/backend.ts');
-      const { cellName, gridCells, lrLabel, runDirectory, runSweep, stepsPerEpoch, WHOLE_GRID } = await import('../../tfjs/sweep.ts');
+      const { cellName, gridCells, lrLabel, runDirectory, runSweep, stepsPerEpoch, WHOLE_GRID, RunConflictError } = await import('../../tfjs/sweep.ts');
       const shard = options.shard ?? WHOLE_GRID;
       const cells = gridCells(plan, shard);
       const { readLog } = await import('../../tfjs/train.ts');
-      const { backend } = await loadTf();
+      const { backend } = await loadTf({ backend: choice }).catch((error: unknown) => {
+        throw error instanceof BackendChoiceError ? new UsageError(error.message) : error;
+      });
       const totalSteps = cells.length * plan.epochs * stepsPerEpoch(plan);
       const tty = Boolean(process.stderr.isTTY);
       const bar = new cliProgress.SingleBar(
@@ -162,6 +216,7 @@ export function register(program: Command): void {
       try {
         await runSweep(plan, backend, options.runsDir, options.dataDir, {
           reportParent: options.reportDir,
+          trace: options.trace,
           onCellStart: (name) => tty && bar.update({ cell: name }),
           onStep: () => tty && bar.increment(),
           onEpoch: (name, r) => {
@@ -175,6 +230,7 @@ export function register(program: Command): void {
         }, shard);
       } catch (error) {
         if (error instanceof Cifar10DataError) throw new UsageError(error.message, 1);
+        if (error instanceof RunConflictError) throw new UsageError(error.message);
         throw error;
       } finally {
         if (tty) bar.stop();

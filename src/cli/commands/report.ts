@@ -10,6 +10,9 @@ import { STUDY_NAMES } from '../../../simulations/studies/index.ts';
 import { writeSpecEvidence } from '../../claims/evidence.ts';
 import { ledgerRoot, writeClaims } from '../../claims/ledger.ts';
 import { parseInteger, parseNumber, positive } from '../parse.ts';
+import { cacheDir } from '../../io/cache-dir.ts';
+import { parseList } from '../paths.ts';
+import { UsageError } from '../errors.ts';
 
 interface ReportOptions {
   full?: boolean;
@@ -25,9 +28,23 @@ interface ReportOptions {
   cache: string | false;
   fresh?: boolean;
   figures: boolean;
+  objectiveModule?: string;
+  objectiveDims?: number[];
+  objective?: string;
+  objectiveBox?: [number, number];
+  optimizerModule?: string;
 }
 
-const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+/** `L,U`: the box of a formula objective. */
+function parseBox(raw: string): [number, number] {
+  const parts = raw.split(',');
+  const numbers = parts.map((part) => (part.trim() === '' ? NaN : Number(part)));
+  if (numbers.length !== 2 || !numbers.every(Number.isFinite) || !(numbers[0] < numbers[1])) {
+    throw new UsageError(`--objective-box must be L,U with finite L < U, got ${JSON.stringify(raw)}`);
+  }
+  return [numbers[0], numbers[1]];
+}
+
 
 /** Reports that are not cell studies: the spec evidence, and the ledger alone (it is also written after every run). */
 const EXTRA_REPORTS = ['spec', 'claims'] as const;
@@ -43,14 +60,19 @@ export function register(program: Command): void {
     .option('--seed <S>', 'study seed', parseInteger('seed', 1))
     .option('--delta <D>', 'hit radius δ around a global minimiser (> 0)', parseNumber('delta', positive))
     .option('--epsilon <E>', 'hit tolerance ε on f − f* (> 0)', parseNumber('epsilon', positive))
-    .option('--optimizers <LIST>', 'comma-separated optimizers to keep', list)
-    .option('--objectives <LIST>', 'comma-separated objectives to keep', list)
+    .option('--optimizers <LIST>', 'comma-separated optimizers to keep', parseList('optimizers', 'optimizer'))
+    .option('--objectives <LIST>', 'comma-separated objectives to keep', parseList('objectives', 'objective'))
     .option('--workers <N>', 'worker threads (0: run in this thread)', parseInteger('workers', 0), Math.min(2, availableParallelism()))
     .option('--out <DIR>', 'output directory', 'reports')
-    .option('--cache <DIR>', 'per-cell cache directory (resume)', '.cache/simulations')
+    .option('--cache <DIR>', 'per-cell cache directory (resume); default .cache/simulations or $QLE_CACHE_DIR/simulations', cacheDir('simulations'))
     .option('--no-cache', 'do not read or write the per-cell cache')
     .option('--fresh', 'ignore cached cells: start clean')
     .option('--no-figures', 'skip SVG/PNG figures')
+    .option('--objective-module <FILE>', 'add your objective: a module exporting an ObjectiveFactory (examples/plugins/objective.ts)')
+    .option('--objective-dims <D,...>', 'dimensions to run the module objective at (default: its own list; 2 for any d)', parseList('objective-dims', 'dimension', parseInteger('objective-dims', 1, 1000)))
+    .option('--objective <EXPR>', "add an objective typed as a formula in x (d = 1) or x1 … xd, e.g. 'x^4/4 - x^2/2 + 0.1*x' (mathjs; minimisers found numerically)")
+    .option('--objective-box <L,U>', 'box of the formula objective (default -5,5)', parseBox)
+    .option('--optimizer-module <FILE>', 'add your optimizer: a module exporting an OptimizerPlugin (examples/plugins/optimizer.ts)')
     .action(async (studies: string[], options: ReportOptions) => {
       const all = [...STUDY_NAMES, ...EXTRA_REPORTS];
       for (const name of studies) {
@@ -74,6 +96,11 @@ export function register(program: Command): void {
         cacheDir: options.cache === false ? null : options.cache,
         fresh: options.fresh,
         figures: options.figures,
+        objectiveModule: options.objectiveModule,
+        objectiveDims: options.objectiveDims,
+        objective: options.objective,
+        objectiveBox: options.objectiveBox,
+        optimizerModule: options.optimizerModule,
         log,
       };
       validateRequest(request);

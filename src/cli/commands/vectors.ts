@@ -1,10 +1,9 @@
 /** `qle vectors --out DIR`: conformance vectors for other implementations' test suites (src/check/vectors.ts). */
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { join } from 'node:path';
 import { buildVectors, learningTrace, traceable } from '../../check/vectors.ts';
-import { UsageError } from '../errors.ts';
+import { checkOutputDirectory } from '../paths.ts';
 
 export function register(program: Command): void {
   program
@@ -12,12 +11,7 @@ export function register(program: Command): void {
     .description('write conformance vectors (quantizer, schedule, learning runs, example traces) as JSON into DIR')
     .requiredOption('--out <DIR>', 'output directory (created if missing)')
     .action((options: { out: string }) => {
-      const dir = options.out;
-      try {
-        mkdirSync(join(dir, 'traces'), { recursive: true });
-      } catch (error) {
-        throw new UsageError(`--out: cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      const dir = checkOutputDirectory('out', options.out);
       const vectors = buildVectors();
       const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`;
       writeFileAtomic(join(dir, 'quantizer.json'), json(vectors.quantizer));

@@ -7,9 +7,22 @@ import { rastrigin } from './rastrigin.ts';
 import { sixHumpCamel } from './six-hump-camel.ts';
 import { styblinskiTang } from './styblinski-tang.ts';
 
-export const OBJECTIVES: ReadonlyMap<string, ObjectiveFactory> = new Map(
+const BUILT_IN: ReadonlyMap<string, ObjectiveFactory> = new Map(
   [rastrigin, ackley, styblinskiTang, griewank, sixHumpCamel, doubleWell].map((f) => [f.name, f]),
 );
+const registry = new Map<string, ObjectiveFactory>(BUILT_IN);
+
+/** Every objective by name: the built-in ones, then plug-ins (qle report --objective-module / --objective). */
+export const OBJECTIVES: ReadonlyMap<string, ObjectiveFactory> = registry;
+
+/** Names that plug-ins cannot take. */
+export const BUILT_IN_OBJECTIVES: readonly string[] = [...BUILT_IN.keys()];
+
+/** Add a plug-in objective, or replace the plug-in of the same name; a built-in name is refused. */
+export function registerObjective(factory: ObjectiveFactory): void {
+  if (BUILT_IN.has(factory.name)) throw new ObjectiveError(`objective name ${JSON.stringify(factory.name)} is taken by a built-in objective`);
+  registry.set(factory.name, factory);
+}
 
 /** Build an objective by name and dimension, with a one-line error for unknown names. */
 export function createObjective(name: string, dims: number): Objective {
