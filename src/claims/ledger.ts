@@ -467,7 +467,17 @@ function verdictOfDecision(d: Decision): Verdict {
   return d === 'higher' ? 'supported' : d === 'lower' ? 'refuted' : 'not supported at this scale';
 }
 
-function table1Claim(cifar: readonly CifarRun[]): Claim {
+/** Side-by-side comparisons of runs (reports/cifar10/readings-*: `qle cifar10-readings`), linked as evidence. */
+function cifarComparisons(root: string): Evidence[] {
+  const parent = join(root, 'cifar10');
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent)
+    .sort()
+    .filter((name) => name.startsWith('readings-') && existsSync(join(parent, name, 'report.md')))
+    .map((name) => report(`cifar10/${name}`, `reports/cifar10/${name}: the readings side by side`));
+}
+
+function table1Claim(cifar: readonly CifarRun[], comparisons: readonly Evidence[]): Claim {
   const base = {
     id: 'table-1',
     claim:
@@ -524,7 +534,7 @@ function table1Claim(cifar: readonly CifarRun[]): Claim {
     verdict,
     reason: `${subVerdicts.map((s) => `${s.pair}: ${s.verdict}`).join('; ')} (averaged over λ, ${readings.length} variant${readings.length === 1 ? '' : 's'} at this scale: ${readings.join('; ')}).`,
     numbers,
-    evidence: cifar.map((r) => report(r.dir, `reports/${r.dir}`)),
+    evidence: [...comparisons, ...cifar.map((r) => report(r.dir, `reports/${r.dir}`))],
   };
 }
 
@@ -561,7 +571,7 @@ export function buildClaims(root: string): ClaimsDocument {
       b2aClaim(spec, headline, ablations, cifar),
       theoremClaim(theorem),
       globalMinimaClaim(headline, lrSweep),
-      table1Claim(cifar),
+      table1Claim(cifar, cifarComparisons(root)),
     ],
   };
 }
