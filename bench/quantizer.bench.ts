@@ -1,12 +1,16 @@
 /**
  * Benchmark (issue 2, "Performance"): quantizing 10^7 doubles in place with the core's quantizeInto
- * against a plain Float64Array copy loop measured in the same process (goal: ≥ 0.5 of copy speed),
- * and the scheduler's cost per step at t = 10^1 … 10^7 (it must not grow with t).
- * Run: npm run bench. Timings are best of REPS repetitions after a warm-up; ratios are what to read.
+ * and with the wasm kernel (issue 14) against a plain Float64Array copy loop measured in the same
+ * process (goal: ≥ 0.5 of copy speed), and the scheduler's cost per step at t = 10^1 … 10^7 (it
+ * must not grow with t). Ends with the numpy comparison of bench/baselines.ts and its three ratio
+ * lines. Run: npm run bench. Timings are best of REPS repetitions after a warm-up; ratios are what to read.
  */
 import { makeGrid, quantizeInto, type QuantMode } from '../src/core/quantizer.ts';
 import { createRng } from '../src/core/rng.ts';
 import { boundTarget, REFERENCE_SCHEDULE, Scheduler } from '../src/core/schedule.ts';
+import { kernels } from '../src/wasm/kernels.ts';
+import { quantizeVectorInto } from '../src/wasm/quantize.ts';
+import { printRatios } from './baselines.ts';
 
 const N = 10_000_000;
 const REPS = 5;
@@ -33,21 +37,29 @@ function copyLoop(src: Float64Array, dst: Float64Array): void {
 }
 const copySeconds = best(() => copyLoop(source, work));
 
-const rows: string[][] = [['grid', 'mode', 'elements/s', 'ratio to copy']];
-rows.push(['(copy loop)', '', (N / copySeconds).toExponential(3), '1.000']);
+const rows: string[][] = [['grid', 'mode', 'implementation', 'elements/s', 'ratio to copy']];
+rows.push(['(copy loop)', '', '', (N / copySeconds).toExponential(3), '1.000']);
+const wasm = kernels();
+// The kernel works in place in its own memory (where a population's arrays live).
+const wasmWork = wasm ? wasm.float64(N) : null;
 for (const [eta, base, p] of [[1, 2, 10], [3, 10, 3]] as const) {
   const grid = makeGrid(eta, base, p);
   for (const mode of ['round', 'floor'] as QuantMode[]) {
-    // in place: each repetition quantizes a fresh copy of the inputs; only quantizeInto is timed
-    let seconds = Infinity;
-    quantizeInto(source, 0, work, 0, N, grid, mode); // warm-up
-    for (let r = 0; r < REPS; r++) {
-      work.set(source);
-      const start = process.hrtime.bigint();
-      quantizeInto(work, 0, work, 0, N, grid, mode);
-      seconds = Math.min(seconds, Number(process.hrtime.bigint() - start) / 1e9);
+    for (const [name, array, quantize] of [
+      ['quantizeInto (JS)', work, quantizeInto],
+      ...(wasmWork ? [['wasm kernel', wasmWork, quantizeVectorInto] as const] : []),
+    ] as const) {
+      // in place: each repetition quantizes a fresh copy of the inputs; only the quantizer is timed
+      let seconds = Infinity;
+      quantize(source, 0, array, 0, N, grid, mode); // warm-up
+      for (let r = 0; r < REPS; r++) {
+        array.set(source);
+        const start = process.hrtime.bigint();
+        quantize(array, 0, array, 0, N, grid, mode);
+        seconds = Math.min(seconds, Number(process.hrtime.bigint() - start) / 1e9);
+      }
+      rows.push([`η=${eta}, b=${base}, p=${p} (Q=${grid.Q})`, mode, name, (N / seconds).toExponential(3), (copySeconds / seconds).toFixed(3)]);
     }
-    rows.push([`η=${eta}, b=${base}, p=${p} (Q=${grid.Q})`, mode, (N / seconds).toExponential(3), (copySeconds / seconds).toFixed(3)]);
   }
 }
 
@@ -86,3 +98,5 @@ function printTable(title: string, table: string[][]): void {
 printTable(`quantizeInto, ${N.toExponential(0)} doubles in place (best of ${REPS}; goal: ratio ≥ 0.5)`, rows);
 printTable(`scheduler cost per step (reference hyperparameters, best of 3 × ${CALLS.toExponential(0)} calls)`, scheduleRows);
 if (sink === 0.5) console.log(''); // keep boundTarget's result alive
+
+printRatios();

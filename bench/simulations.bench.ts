@@ -4,15 +4,15 @@
  * Rastrigin, and how the cost grows with runs, dimension and steps. Ratios are measured within
  * one run of this script. Times are CPU seconds of this process (process.cpuUsage: user + system),
  * so "per second" means per second of one core even when the machine is shared; the wall-clock
- * figure of the headline case is printed next to it.
+ * figure of the headline case is printed next to it. The wasm kernels are on (the default); the
+ * run ends with the numpy comparison of bench/baselines.ts and its three ratio lines.
  *
  *   npm run bench:sim            (QLE_BENCH_SCALE=0.25 for a quick look)
  */
 import { createObjective } from '../src/core/objectives/index.ts';
-import { Learner, vectorLayout } from '../src/core/learner.ts';
-import { READINGS } from '../src/core/reading.ts';
-import { kappaFor, REFERENCE_SCHEDULE } from '../src/core/schedule.ts';
+import { withKernels } from '../src/wasm/kernels.ts';
 import { problemHyper } from '../simulations/hyper.ts';
+import { printRatios } from './baselines.ts';
 import { createOptimizer } from '../simulations/optimizers/index.ts';
 import { Population, studySeeds } from '../simulations/population.ts';
 import { specFor } from '../simulations/roster.ts';
@@ -83,33 +83,28 @@ const cell = {
 const withDiagnostics = best(3, () => cpuSeconds(() => runCell(cell)));
 console.log(`full runner runCell (setup of ${runs0} seeded generators, metrics, diagnostics): ${rate(runs0 * steps0, withDiagnostics)}`);
 
-// Where the time goes: gradient evaluation vs the core's quantized population step.
-{
-  const objective = createObjective('rastrigin', 2);
-  const population = new Population(objective, runs0, studySeeds(SEED, 0, 0));
-  const schedule = { ...REFERENCE_SCHEDULE, kappa: kappaFor('langevin', hyper.lambda), C: hyper.c };
-  const learner = new Learner({
-    direction: 'sgd',
-    learningRate: hyper.lambda,
-    quantization: { reading: READINGS.paper, schedule, b2a: true, b2b: true, clock: 'step', weightsOnGrid: true },
-    tensors: vectorLayout(2),
-    runs: runs0,
+// Where the time goes: the population's gradient (kernel + divergence guard) vs the learner's step.
+for (const enabled of [true, false]) {
+  withKernels(enabled, () => {
+    const population = new Population(createObjective('rastrigin', 2), runs0, studySeeds(SEED, 0, 0));
+    const stepper = createOptimizer(specFor('qsgd-lgv', { ...hyper, steps: steps0 }), population);
+    const learner = stepper.learner!;
+    let gradient = 0;
+    let step = 0;
+    for (let t = 0; t < steps0; t++) {
+      const a = performance.now();
+      const g = population.gradient(hyper.lambda);
+      const b = performance.now();
+      learner.step(population.w, g);
+      step += performance.now() - b;
+      gradient += b - a;
+    }
+    const total = gradient + step;
+    console.log(
+      `split (${enabled ? 'wasm kernels' : 'JS, QLE_WASM=0'}): gradient + guard ${((100 * gradient) / total).toFixed(0)}%, learner step (${learner.passKind} pass, B.2b, clock) ${((100 * step) / total).toFixed(0)}% ` +
+        `(${rate(runs0 * steps0, step / 1000)} for the learner step alone)`,
+    );
   });
-  let gradient = 0;
-  let step = 0;
-  for (let t = 0; t < steps0; t++) {
-    const a = performance.now();
-    const g = population.gradient(hyper.lambda);
-    const b = performance.now();
-    learner.step(population.w, g);
-    step += performance.now() - b;
-    gradient += b - a;
-  }
-  const total = gradient + step;
-  console.log(
-    `split: gradient + guard ${((100 * gradient) / total).toFixed(0)}%, core Learner.step (quantize, B.2a, tick) ${((100 * step) / total).toFixed(0)}% ` +
-      `(${rate(runs0 * steps0, step / 1000)} for the core step alone)`,
-  );
 }
 
 console.log('\n## Scaling of QSGD (should be linear in runs, dimension and steps)');
@@ -123,3 +118,5 @@ const row = (varied: string, value: number, runs: number, dims: number, steps: n
 for (const runs of [256, 1024, 4096]) row('runs', Math.round(runs * SCALE), Math.max(16, Math.round(runs * SCALE)), 2, steps0);
 for (const dims of [1, 2, 4, 8, 16]) row('dims', dims, runs0, dims, steps0);
 for (const steps of [1000, 2000, 4000, 8000]) row('steps', Math.round(steps * SCALE), runs0, 2, Math.max(100, Math.round(steps * SCALE)));
+
+printRatios();

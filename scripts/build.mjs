@@ -13,7 +13,7 @@ const out = join(root, 'dist');
 const staging = join(root, `.dist-${process.pid}`);
 
 /** Files read with readFileSync next to the compiled code (paths relative to the repo root). */
-const ASSETS = ['schema/trace.schema.json', 'schema/trace-v2.schema.json', 'src/tfjs/paper-table1.json'];
+const ASSETS = ['schema/trace.schema.json', 'schema/trace-v2.schema.json', 'src/tfjs/paper-table1.json', 'src/wasm/kernels.wasm'];
 
 function walk(dir, visit) {
   for (const name of readdirSync(dir)) {

@@ -16,7 +16,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** TypeScript in a checkout, its compiled JavaScript in an installed package (dist/), never declarations. */
 const isSource = (name: string) => (name.endsWith('.ts') && !name.endsWith('.d.ts')) || name.endsWith('.js');
 
-/** Source files whose content decides a cell's numbers: the core and the simulation drivers (not tests, studies, rendering). */
+/**
+ * Source files whose content decides a cell's numbers: the core, the wasm kernels that run it (their
+ * assembly sources and loaders; bit-identical to the core by test, hashed all the same) and the
+ * simulation drivers (not tests, studies, rendering).
+ */
 function computingSources(): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -30,6 +34,7 @@ function computingSources(): string[] {
     }
   };
   walk(join(ROOT, 'src', 'core'));
+  walk(join(ROOT, 'src', 'wasm'));
   walk(join(ROOT, 'simulations'));
   return files;
 }

@@ -4,9 +4,16 @@
  *
  * The population owns what every optimizer shares: the starts, one seeded generator per run,
  * the gradient evaluation and the divergence guard.
+ *
+ * With the wasm kernels on (the default; QLE_WASM=0 switches them off) w, g and the divergence flags
+ * live in the kernels' memory, where the quantized learner's pass updates w in place, and a built-in
+ * objective's gradient and the guard run as one kernel (src/wasm/gradients.ts), bit for bit the JS
+ * loops below.
  */
 import { createRng, deriveSeed, fillUniform, type Rng } from '../src/core/rng.ts';
 import type { Objective } from '../src/core/objectives/objective.ts';
+import { kernels } from '../src/wasm/kernels.ts';
+import { populationGradient, type PopulationGradient } from '../src/wasm/gradients.ts';
 
 /** Labels mixed into seeds (core deriveSeed): which stream a generator feeds. */
 export const SEED_LABEL_START = 1;
@@ -52,6 +59,8 @@ export class Population {
   readonly dims: number;
   private readonly low: number;
   private readonly high: number;
+  /** The wasm gradient + guard of a built-in objective (null: the JS loops). */
+  private readonly kernel: PopulationGradient | null;
 
   /**
    * Starts are uniform in `startBox` (per coordinate; default the objective's box): the theorem
@@ -61,9 +70,11 @@ export class Population {
   constructor(readonly objective: Objective, readonly runs: number, seeds: PopulationSeeds, startBox?: readonly [number, number]) {
     this.dims = objective.dims;
     const n = runs * this.dims;
-    this.w = new Float64Array(n);
-    this.g = new Float64Array(n);
-    this.diverged = new Uint8Array(runs);
+    const wasm = kernels();
+    this.w = wasm ? wasm.float64(n) : new Float64Array(n);
+    this.g = wasm ? wasm.float64(n) : new Float64Array(n);
+    this.diverged = wasm ? wasm.uint8(runs) : new Uint8Array(runs);
+    this.kernel = wasm ? populationGradient(wasm, objective, runs, this) : null;
     this.rngs = [];
     for (let r = 0; r < runs; r++) {
       const start = createRng(seeds.start(r));
@@ -119,6 +130,11 @@ export class Population {
    */
   gradient(lambda: number): Float64Array {
     const { objective, w, g, dims, runs, diverged } = this;
+    if (this.kernel) {
+      this.divergedCount += this.kernel(this.low, this.high, DIVERGENCE_STEP / lambda, this.divergedCount);
+      this.evaluations += 1;
+      return g;
+    }
     for (let r = 0; r < runs; r++) {
       const offset = r * dims;
       if (diverged[r] === 0) objective.gradient(w, offset, g, offset);

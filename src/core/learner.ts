@@ -10,11 +10,20 @@
  *
  * Without a quantization config it is the plain learning equation (eq. 3). Its state goes out
  * through state() and comes back through restore(); nothing outside writes into it.
+ *
+ * The quantize stage is a QuantizePass (quantize-pass.ts): the JS definition, or by default its
+ * WebAssembly twin (src/wasm, bit-identical; QLE_WASM=0 switches it off). With the kernels on, the
+ * learner's arrays live in their memory; allocate() hands out weight arrays that do too.
  */
+import { kernels } from '../wasm/kernels.ts';
+import { WasmQuantizePass } from '../wasm/pass.ts';
 import { ADAM_DEFAULTS, AdamDirection, plainStep, type AdamHyper } from './learning.ts';
-import { gridIndex, gridValue, quantizeInto, type Grid } from './quantizer.ts';
-import { describeReading, vanishes, type CapRule, type Reading } from './reading.ts';
+import { quantizeInto } from './quantizer.ts';
+import { JsQuantizePass, PLAIN_ARRAYS, type ArrayAllocator, type QuantizePass, type Segment, type StepReport } from './quantize-pass.ts';
+import { describeReading, type CapRule, type Reading } from './reading.ts';
 import { Scheduler, type AlgorithmSwitches, type ScheduleParams, type SchedulerState, type TimeUnit } from './schedule.ts';
+
+export type { StepReport } from './quantize-pass.ts';
 
 /** One parameter tensor: a named stretch of the flat weight vector. */
 export interface TensorSpec {
@@ -62,37 +71,13 @@ export interface LearnerConfig {
 
 export type SchedulerFactory = (params: ScheduleParams, switches: AlgorithmSwitches, clock: TimeUnit, count: number, cap: CapRule) => Scheduler;
 
-/** What the last step did; one object, overwritten by every step (no allocation on the hot path). */
-export interface StepReport {
-  /** Per index slot: 1 when some stretch it quantizes vanished at the index it met (before B.2a). */
-  readonly vanished: Uint8Array;
-  /** Per index slot: B.2a raises made in this step. */
-  readonly raises: Int32Array;
-  /** Per run × tensor: the index each tensor's step was quantized with (after B.2a, before B.2b). */
-  readonly tensorIndex: Int32Array;
-  /** Per run × tensor: the index that tensor met, before B.2a. */
-  readonly tensorStartIndex: Int32Array;
-  /** Components of the applied step that are exactly zero (all runs and tensors). */
-  zeroComponents: number;
-  /** Runs with a vanished slot. */
-  vanishedRuns: number;
-}
+export type PassKind = QuantizePass['kind'];
 
 /** Everything needed to resume a learner bit for bit (weights are the caller's). */
 export interface LearnerState {
   readonly steps: number;
   readonly adam?: { readonly m: Float64Array; readonly v: Float64Array; readonly step: number };
   readonly scheduler?: SchedulerState;
-}
-
-/** One stretch of a run's weights that B.2a tests as a unit, and the index slot it uses. */
-interface Segment {
-  readonly offset: number;
-  readonly size: number;
-  readonly slot: number;
-  /** The tensors it covers (all of them under granularity `all`). */
-  readonly firstTensor: number;
-  readonly tensorCount: number;
 }
 
 export class Learner {
@@ -115,6 +100,9 @@ export class Learner {
   private readonly adam: AdamDirection | null;
   private readonly h: Float64Array;
   private readonly segments: readonly Segment[];
+  /** Where the learner's arrays live (the kernels' memory when the wasm pass is on). */
+  private readonly arrays: ArrayAllocator;
+  private readonly pass: QuantizePass | null;
   private stepCount = 0;
   private direction: Float64Array = new Float64Array(0);
 
@@ -130,31 +118,67 @@ export class Learner {
     this.tensors = config.tensors;
     this.dims = config.tensors.reduce((sum, t) => sum + t.size, 0);
     this.quantization = quantization;
+    const wasm = kernels();
+    this.arrays = wasm ?? PLAIN_ARRAYS;
+    const arrays = this.arrays;
     const n = runs * this.dims;
     this.adam = config.direction === 'adam' ? new AdamDirection(n, config.adam ?? ADAM_DEFAULTS) : null;
-    this.h = config.direction === 'adam' ? new Float64Array(n) : new Float64Array(0);
+    this.h = config.direction === 'adam' ? arrays.float64(n) : new Float64Array(0);
     const granularity = quantization?.reading.granularity ?? 'all';
     this.segments = segmentsOf(config.tensors, granularity);
     this.slotsPerRun = granularity === 'per-tensor' ? config.tensors.length : 1;
     const tensorsTotal = runs * config.tensors.length;
+    const slots = runs * this.slotsPerRun;
     this.report = {
-      vanished: new Uint8Array(runs * this.slotsPerRun),
-      raises: new Int32Array(runs * this.slotsPerRun),
-      tensorIndex: new Int32Array(tensorsTotal),
-      tensorStartIndex: new Int32Array(tensorsTotal),
+      vanished: arrays.uint8(slots),
+      raises: arrays.int32(slots),
+      tensorIndex: arrays.int32(tensorsTotal),
+      tensorStartIndex: arrays.int32(tensorsTotal),
       zeroComponents: 0,
       vanishedRuns: 0,
     };
     if (quantization) {
       const { schedule, b2a, b2b, clock, reading } = quantization;
-      const make: SchedulerFactory = config.makeScheduler ?? ((...args) => new Scheduler(...args));
-      this.scheduler = make(schedule, { avoidVanishing: b2a, bound: b2b }, clock, runs * this.slotsPerRun, reading.cap);
-      this.unquantizedStep = new Float64Array(n);
-      this.quantizedStep = new Float64Array(n);
+      // A scheduler handed in (the property suites' broken variants) may override any rule: the JS
+      // pass asks it for everything; the wasm pass reads the core Scheduler's indices in place.
+      const custom = config.makeScheduler;
+      this.scheduler = custom
+        ? custom(schedule, { avoidVanishing: b2a, bound: b2b }, clock, slots, reading.cap)
+        : new Scheduler(schedule, { avoidVanishing: b2a, bound: b2b }, clock, slots, reading.cap, arrays.int32(slots));
+      this.unquantizedStep = arrays.float64(n);
+      this.quantizedStep = arrays.float64(n);
+      const context = {
+        runs,
+        dims: this.dims,
+        segments: this.segments,
+        slotsPerRun: this.slotsPerRun,
+        tensorsPerRun: config.tensors.length,
+        reading,
+        weightsOnGrid: quantization.weightsOnGrid,
+        scheduler: this.scheduler,
+        unquantizedStep: this.unquantizedStep,
+        quantizedStep: this.quantizedStep,
+        report: this.report,
+      };
+      this.pass = wasm && !custom ? new WasmQuantizePass(wasm, context) : new JsQuantizePass(context);
     } else {
       this.unquantizedStep = new Float64Array(0);
       this.quantizedStep = new Float64Array(0);
+      this.pass = null;
     }
+  }
+
+  /** Which implementation quantizes: 'wasm' (the default) or 'js' (QLE_WASM=0); null for the plain equation. */
+  get passKind(): PassKind | null {
+    return this.pass?.kind ?? null;
+  }
+
+  /**
+   * A zeroed array of n doubles where this learner's pass works in place (the kernels' memory when
+   * the wasm pass is on): weights and gradients allocated here are not copied each step.
+   */
+  allocate(n: number): Float64Array {
+    return this.arrays.float64(n);
   }
 
   /** The reading's name for reports and manifests ('plain' without quantization). */
@@ -201,10 +225,7 @@ export class Learner {
       this.stepCount += 1;
       return this.report;
     }
-    const d = this.unquantizedStep;
-    const lambda = this.learningRate;
-    for (let i = 0; i < d.length; i++) d[i] = -lambda * h[i];
-    return this.applyScaled(w);
+    return this.quantizedUpdate(w, h);
   }
 
   /**
@@ -216,7 +237,7 @@ export class Learner {
     this.checkLength(w, 'weights');
     this.checkLength(d, 'step');
     this.unquantizedStep.set(d);
-    return this.applyScaled(w);
+    return this.quantizedUpdate(w, null);
   }
 
   /** End of an epoch: ticks an epoch-clocked scheduler (SPEC §6). */
@@ -250,95 +271,14 @@ export class Learner {
     if (array.length !== n) throw new RangeError(`${what} hold ${array.length} values, the learner ${n} (runs × dims)`);
   }
 
-  /** Quantize unquantizedStep under the reading with B.2a, add it to w, then B.2b and the clock. */
-  private applyScaled(w: Float64Array): StepReport {
+  /** d = −λ·h (when h is given), quantize under the reading with B.2a, add to w (the pass); then B.2b and the clock. */
+  private quantizedUpdate(w: Float64Array, h: Float64Array | null): StepReport {
     const quantization = this.quantization as QuantizationConfig;
-    const scheduler = this.scheduler as Scheduler;
-    const { mode, test } = quantization.reading;
-    const d = this.unquantizedStep;
-    const dq = this.quantizedStep;
-    const report = this.report;
-    const n = d.length;
-    const mayRaiseNow = quantization.b2a && (quantization.reading.b2aOnFirstStep || this.stepCount > 0);
-    report.raises.fill(0);
-    report.vanished.fill(0);
-    const sharedGrid = scheduler.grid(0);
-    const nonZeroTotal = quantizeInto(d, 0, dq, 0, n, sharedGrid, mode);
-    if (sharedGrid.binary && test === 'all-zero' && sameIndex(scheduler.indices) && (nonZeroTotal === n || (nonZeroTotal === 0 && !(mayRaiseNow && scheduler.mayRaise(0))))) {
-      // One binary grid for every slot and the vanishing test decided for all at once: nothing
-      // vanished, or everything did and no index can be raised. The general loop below would reach
-      // the same state; this skips its per-segment bookkeeping (the population's usual case).
-      const allVanished = nonZeroTotal === 0;
-      report.vanished.fill(allVanished ? 1 : 0);
-      report.tensorIndex.fill(scheduler.index(0));
-      report.tensorStartIndex.fill(scheduler.index(0));
-      report.zeroComponents = n - nonZeroTotal;
-      report.vanishedRuns = allVanished ? this.runs : 0;
-      if (!allVanished) for (let i = 0; i < n; i++) w[i] += dq[i];
-    } else {
-      this.quantizeSegments(w, scheduler, sharedGrid, mayRaiseNow);
-    }
+    const mayRaise = quantization.b2a && (quantization.reading.b2aOnFirstStep || this.stepCount > 0);
+    (this.pass as QuantizePass).apply(w, h, this.learningRate, mayRaise);
     this.stepCount += 1;
-    scheduler.afterStep();
-    return report;
-  }
-
-  /** B.2a segment by segment (SPEC §7, under the reading's granularity, test and cap). */
-  private quantizeSegments(w: Float64Array, scheduler: Scheduler, sharedGrid: Grid, mayRaiseNow: boolean): void {
-    const { reading, weightsOnGrid } = this.quantization as QuantizationConfig;
-    const { mode, test } = reading;
-    const d = this.unquantizedStep;
-    const dq = this.quantizedStep;
-    const report = this.report;
-    const tensorCount = this.tensors.length;
-    let zeros = 0;
-    let vanishedRuns = 0;
-    for (let r = 0; r < this.runs; r++) {
-      let runVanished = 0;
-      for (const segment of this.segments) {
-        const slot = r * this.slotsPerRun + segment.slot;
-        const start = r * this.dims + segment.offset;
-        const size = segment.size;
-        const startIndex = scheduler.index(slot);
-        let grid = scheduler.grid(slot);
-        let nonZero: number;
-        if (grid === sharedGrid) {
-          nonZero = 0;
-          for (let i = start; i < start + size; i++) if (dq[i] !== 0) nonZero++;
-        } else {
-          nonZero = quantizeInto(d, start, dq, start, size, grid, mode);
-        }
-        let vanished = vanishes(test, dq, start, size, nonZero);
-        if (vanished) {
-          report.vanished[slot] = 1;
-          runVanished = 1;
-        }
-        while (vanished && mayRaiseNow && scheduler.mayRaise(slot)) {
-          scheduler.raise(slot);
-          report.raises[slot] += 1;
-          grid = scheduler.grid(slot);
-          nonZero = quantizeInto(d, start, dq, start, size, grid, mode);
-          vanished = vanishes(test, dq, start, size, nonZero);
-        }
-        const used = scheduler.index(slot);
-        const firstTensor = r * tensorCount + segment.firstTensor;
-        report.tensorStartIndex.fill(startIndex, firstTensor, firstTensor + segment.tensorCount);
-        report.tensorIndex.fill(used, firstTensor, firstTensor + segment.tensorCount);
-        zeros += size - nonZero;
-        // On a binary grid w + dQ is exact for w on the grid; on other grids the doubles nearest
-        // to k/Q_p are not closed under addition, so an on-grid iterate is snapped back to its grid
-        // point (exact: the float sum is within a few ulps of it). Decided per segment: a
-        // scheduler's grids need not all be binary (η = 1, b = 5: Q_0 = 1 is, Q_1 = 5 is not).
-        if (grid.binary || !weightsOnGrid) {
-          for (let i = start; i < start + size; i++) w[i] += dq[i];
-        } else {
-          for (let i = start; i < start + size; i++) w[i] = gridValue(gridIndex(w[i] + dq[i], grid, 'round'), grid);
-        }
-      }
-      vanishedRuns += runVanished;
-    }
-    report.zeroComponents = zeros;
-    report.vanishedRuns = vanishedRuns;
+    (this.scheduler as Scheduler).afterStep();
+    return this.report;
   }
 }
 
@@ -355,12 +295,6 @@ function segmentsOf(tensors: readonly TensorSpec[], granularity: Reading['granul
     offset += tensor.size;
   });
   return segments;
-}
-
-function sameIndex(indices: Readonly<Int32Array>): boolean {
-  const p = indices[0];
-  for (let i = 1; i < indices.length; i++) if (indices[i] !== p) return false;
-  return true;
 }
 
 /** One tensor of `size` weights named 'w': the layout of a plain vector (simulations, traces). */

@@ -41,8 +41,8 @@ export class QuantizerRangeError extends RangeError {
 /** 2^53: beyond it consecutive integers are no longer all doubles, so k could not be exact. */
 export const EXACT_LIMIT = 2 ** 53;
 
-/** How k/Q is turned into a double: cheapest exact route first. */
-const enum ValueRoute {
+/** How k/Q is turned into a double: cheapest exact route first (the wasm kernels read it from Grid.route). */
+export const enum ValueRoute {
   /** Q a power of two: k·(1/Q) is exact. */
   MultiplyInverse,
   /** Q an integer below 2^53: k/Q is one correctly rounded division. */
@@ -149,13 +149,13 @@ export function exactGridIndex(x: number, grid: Grid, mode: QuantMode): number {
 
 /** Products this close (relative) to a cell boundary are re-decided exactly; 2^-50 covers the
  * two roundings (Q itself and the product) with room to spare. */
-const RELATIVE_MARGIN = 2 ** -50;
+export const RELATIVE_MARGIN = 2 ** -50;
 /** Absolute slack for products that underflow into the subnormal range. */
-const ABSOLUTE_MARGIN = 2 ** -1000;
+export const ABSOLUTE_MARGIN = 2 ** -1000;
 /** Beyond 2^52 a double has no fractional bits left to decide with: go exact. */
-const FAST_LIMIT = 2 ** 52;
+export const FAST_LIMIT = 2 ** 52;
 /** The smallest normal double: products below it may have lost bits to underflow. */
-const MIN_NORMAL = 2 ** -1022;
+export const MIN_NORMAL = 2 ** -1022;
 
 /** The grid integer k of x (SPEC §1, eq. 1), exact for every finite double. */
 export function gridIndex(x: number, grid: Grid, mode: QuantMode): number {

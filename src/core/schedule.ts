@@ -200,6 +200,11 @@ export class Scheduler {
   private readonly grids: Grid[];
   /** The highest index B.2a may reach (p_max, or p_max + 1 under the reference cap). */
   readonly ceiling: number;
+  /**
+   * Every index is at least this (the last B.2b target applied): indices only rise between ticks and
+   * the target never falls (T(t) decreases), so a tick whose target is not above it changes nothing.
+   */
+  private floor = -Infinity;
 
   constructor(
     readonly params: ScheduleParams,
@@ -207,10 +212,13 @@ export class Scheduler {
     readonly timeUnit: TimeUnit = 'step',
     count = 1,
     readonly cap: CapRule = 'strict',
+    /** Where the indices live (count entries; e.g. WebAssembly memory that a kernel reads); default: a new array. */
+    storage?: Int32Array,
   ) {
     validateSchedule(params);
     if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`a scheduler needs at least one index, got ${count}`);
-    this.p = new Int32Array(count).fill(params.p0);
+    if (storage && storage.length !== count) throw new RangeError(`scheduler storage holds ${storage.length} indices, the scheduler ${count}`);
+    this.p = (storage ?? new Int32Array(count)).fill(params.p0);
     this.ceiling = raiseCeiling(cap, params.pMax);
     this.grids = [];
     for (let p = params.p0; p <= this.ceiling; p++) this.grids.push(makeGrid(params.eta, params.base, p));
@@ -240,22 +248,37 @@ export class Scheduler {
     return this.grids[this.p[i] - this.params.p0];
   }
 
-  /** B.2a may raise slot i once more: switched on and below the cap (SPEC §7). */
-  mayRaise(i: number): boolean {
-    return this.switches.avoidVanishing && this.p[i] < this.ceiling;
+  /** B.2a may raise slot i `times` more times: switched on and not beyond the cap (SPEC §7). */
+  mayRaise(i: number, times = 1): boolean {
+    return this.switches.avoidVanishing && this.p[i] + times <= this.ceiling;
   }
 
-  /** One B.2a increment of slot i (the caller re-quantizes). */
-  raise(i: number): void {
-    if (!this.mayRaise(i)) throw new RangeError(`index ${i} cannot be raised (B.2a off or at the cap ${this.ceiling})`);
-    this.p[i] += 1;
+  /** `times` B.2a increments of slot i (the caller re-quantizes after each). */
+  raise(i: number, times = 1): void {
+    if (!this.mayRaise(i, times)) throw new RangeError(`index ${i} cannot be raised ${times === 1 ? '' : `${times} times `}(B.2a off or at the cap ${this.ceiling})`);
+    this.p[i] += times;
+  }
+
+  /** B.2a for every slot at once: counts[i] increments of slot i (a batch kernel's raises). */
+  raiseEach(counts: ArrayLike<number>): void {
+    if (counts.length !== this.p.length) throw new RangeError(`raise counts for ${counts.length} indices, the scheduler has ${this.p.length}`);
+    if (!this.switches.avoidVanishing) throw new RangeError('B.2a is off: no index can be raised');
+    const p = this.p;
+    for (let i = 0; i < counts.length; i++) {
+      const raised = p[i] + counts[i];
+      if (raised > this.ceiling) throw new RangeError(`index ${i} cannot be raised ${counts[i]} times (the cap is ${this.ceiling})`);
+      p[i] = raised;
+    }
   }
 
   /** B.2b at the current t for every index, then t ← t+1 (SPEC §7, last two lines). */
   tick(): void {
     if (this.switches.bound) {
       const target = boundTarget(this.time, this.params);
-      for (let i = 0; i < this.p.length; i++) if (this.p[i] < target) this.p[i] = target;
+      if (target > this.floor) {
+        for (let i = 0; i < this.p.length; i++) if (this.p[i] < target) this.p[i] = target;
+        this.floor = target;
+      }
     }
     this.time += 1;
   }
@@ -288,5 +311,6 @@ export class Scheduler {
     if (!Number.isSafeInteger(state.t) || state.t < 0) throw new RangeError(`scheduler state time must be an integer >= 0, got ${state.t}`);
     this.p.set(state.p);
     this.time = state.t;
+    this.floor = -Infinity;
   }
 }

@@ -2,7 +2,9 @@
  * SGD, ADAM, QSGD and QtADAM as tfjs optimizers: one thin adapter from tf.Variables to the core
  * Learner (SPEC §3, §6, §7). Each step reads the gradients into one float64 vector laid out tensor
  * by tensor, hands it to Learner.step (direction, λ, quantization under the reading, scheduler),
- * and writes the weights back. No formula lives here.
+ * and writes the weights back. No formula lives here. The quantized per-weight update runs in the
+ * Learner's quantize pass: the wasm kernel by default (the master and gradient vectors live in its
+ * memory), the JS definition with QLE_WASM=0, bit for bit the same.
  *
  * Float32 caveat: tfjs weights are float32. The optimizer keeps a float64 master copy of every
  * trainable weight, concatenated in a fixed order into one vector; the quantized step acts on the
@@ -71,8 +73,8 @@ export class CoreOptimizer extends tf.Optimizer {
   static className = 'QleOptimizer';
   private layout?: Layout;
   private learnerInstance?: Learner;
-  master = new Float64Array(0);
-  private gradient = new Float64Array(0);
+  master: Float64Array = new Float64Array(0);
+  private gradient: Float64Array = new Float64Array(0);
   readonly stats: StepStats = { steps: 0, vanishedSteps: 0, raises: 0, zeroUpdates: 0 };
   /** Called after every step with the scheduler time it ran at (qle cifar10 --trace). */
   onStep?: (t: number, report: StepReport, learner: Learner, master: Float64Array) => void;
@@ -108,9 +110,6 @@ export class CoreOptimizer extends tf.Optimizer {
       total += size;
     }
     this.layout = { names: variables.map((v) => v.name), variables, offsets, sizes };
-    this.master = new Float64Array(total);
-    variables.forEach((v, i) => this.master.set(v.dataSync() as Float32Array, offsets[i]));
-    this.gradient = new Float64Array(total);
     this.learnerInstance = new Learner({
       direction: this.direction,
       adam: this.adam,
@@ -118,6 +117,10 @@ export class CoreOptimizer extends tf.Optimizer {
       quantization: this.quantization && learnerQuantization(this.quantization, this.learningRate),
       tensors: variables.map((v) => ({ name: v.name, size: v.size })),
     });
+    // Where the learner's quantize pass works in place (the wasm kernels' memory by default).
+    this.master = this.learnerInstance.allocate(total);
+    variables.forEach((v, i) => this.master.set(v.dataSync() as Float32Array, offsets[i]));
+    this.gradient = this.learnerInstance.allocate(total);
   }
 
   override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {

@@ -3,18 +3,26 @@
  * temporary reports directory, and the verdict changes when the numbers in them change (so a
  * typed-in verdict would fail these tests).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ADAM_DEFAULTS } from '../../src/core/learning.ts';
 import { READINGS } from '../../src/core/reading.ts';
 import { buildClaims, claimsMarkdown, ledgerRoot, writeClaims } from '../../src/claims/ledger.ts';
 import { cellName, DEFAULT_QUANTIZATION, type OptimizerName } from '../../src/tfjs/names.ts';
 import type { Manifest } from '../../src/tfjs/sweep.ts';
 
+/** Every temporary reports directory a test made: removed after the file's tests. */
+const roots: string[] = [];
+afterAll(() => {
+  for (const dir of roots) rmSync(dir, { recursive: true, force: true });
+});
+
 function root(): string {
-  return mkdtempSync(join(tmpdir(), 'qle-claims-'));
+  const dir = mkdtempSync(join(tmpdir(), 'qle-claims-'));
+  roots.push(dir);
+  return dir;
 }
 
 function write(dir: string, path: string, value: unknown): void {

@@ -1,5 +1,6 @@
 import type { Objective, ObjectiveFactory } from './objective.ts';
 import { checkDims } from './objective.ts';
+import { cosPi, exp, sinPi } from '../elementary.ts';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -20,6 +21,7 @@ export const ackley: ObjectiveFactory = {
       upper: 32.768,
       minimum: 0,
       minimisers: [new Float64Array(dims)],
+      kernel: { name: 'ackley' },
       value(w, offset) {
         let squares = 0;
         let cosines = 0;
@@ -36,14 +38,15 @@ export const ackley: ObjectiveFactory = {
         for (let i = 0; i < dims; i++) {
           const x = w[offset + i];
           squares += x * x;
-          cosines += Math.cos(TWO_PI * x);
+          // cos 2πx and sin 2πx as cos(π·2x), sin(π·2x): 2x is exact, so the argument is reduced exactly.
+          cosines += cosPi(2 * x);
         }
         const radius = Math.sqrt(squares / dims);
-        const radial = radius > 0 ? (4 * Math.exp(-0.2 * radius)) / (dims * radius) : 0;
-        const periodic = (TWO_PI / dims) * Math.exp(cosines / dims);
+        const radial = radius > 0 ? (4 * exp(-0.2 * radius)) / (dims * radius) : 0;
+        const periodic = (TWO_PI / dims) * exp(cosines / dims);
         for (let i = 0; i < dims; i++) {
           const x = w[offset + i];
-          g[gOffset + i] = radial * x + periodic * Math.sin(TWO_PI * x);
+          g[gOffset + i] = radial * x + periodic * sinPi(2 * x);
         }
       },
     };

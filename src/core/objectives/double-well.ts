@@ -42,6 +42,7 @@ export function createDoubleWell(tilt = DEFAULT_TILT): Objective {
     minimum: doubleWellValue(globalMin, tilt),
     minimisers: [Float64Array.of(globalMin)],
     barrier: doubleWellValue(top, tilt) - doubleWellValue(shallowMin, tilt),
+    kernel: { name: 'double-well', parameter: tilt },
     globalBasin(w, offset) {
       return w[offset] < top;
     },

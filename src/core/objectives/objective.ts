@@ -24,6 +24,17 @@ export interface Objective {
   value(w: Float64Array, offset: number): number;
   /** Writes ∇f(w) into g at gOffset. */
   gradient(w: Float64Array, offset: number, g: Float64Array, gOffset: number): void;
+  /**
+   * Built-in objectives only: the WebAssembly twin of gradient() (src/wasm/assembly/gradients.ts)
+   * that computes the same bits for a whole population. Absent: the population calls gradient().
+   */
+  readonly kernel?: GradientKernel;
+}
+
+/** Names the wasm gradient kernel of a built-in objective and its one parameter (the double well's tilt). */
+export interface GradientKernel {
+  readonly name: 'rastrigin' | 'ackley' | 'styblinski-tang' | 'griewank' | 'six-hump-camel' | 'double-well';
+  readonly parameter?: number;
 }
 
 /** How an objective is built and which dimensions it supports. */

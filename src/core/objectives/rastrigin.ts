@@ -1,7 +1,9 @@
 import type { Objective, ObjectiveFactory } from './objective.ts';
 import { checkDims } from './objective.ts';
+import { sinPi } from '../elementary.ts';
 
 const TWO_PI = 2 * Math.PI;
+const TWENTY_PI = 20 * Math.PI;
 
 /** Rastrigin: f = 10d + Σ (x² − 10 cos 2πx), global minimum 0 at the origin, box [−5.12, 5.12]. */
 export const rastrigin: ObjectiveFactory = {
@@ -17,6 +19,7 @@ export const rastrigin: ObjectiveFactory = {
       upper: 5.12,
       minimum: 0,
       minimisers: [new Float64Array(dims)],
+      kernel: { name: 'rastrigin' },
       value(w, offset) {
         let sum = 10 * dims;
         for (let i = 0; i < dims; i++) {
@@ -28,7 +31,8 @@ export const rastrigin: ObjectiveFactory = {
       gradient(w, offset, g, gOffset) {
         for (let i = 0; i < dims; i++) {
           const x = w[offset + i];
-          g[gOffset + i] = 2 * x + 20 * Math.PI * Math.sin(TWO_PI * x);
+          // sin 2πx as sin(π·2x): 2x is exact, so the argument is reduced exactly.
+          g[gOffset + i] = 2 * x + TWENTY_PI * sinPi(2 * x);
         }
       },
     };
