@@ -136,7 +136,11 @@ export const ablations: Study = {
         const n = fs.reduce((s, f) => s + f.entries.length, 0);
         const higher = d.reduce((s, x) => s + x.higher.length, 0);
         const lower = d.reduce((s, x) => s + x.lower.length, 0);
-        return `${v.name}: higher on ${higher}, lower on ${lower} of ${n} (base × problem)`;
+        const where = fs
+          .map((f, i) => ({ base: String(f.subject).split('/')[0], higher: d[i].higher.length, lower: d[i].lower.length, of: f.entries.length }))
+          .filter((x) => x.higher + x.lower > 0)
+          .map((x) => `${x.base} ${x.higher}↑ ${x.lower}↓ of ${x.of}`);
+        return `${v.name}: higher on ${higher}, lower on ${lower} of ${n} (base × problem${where.length ? `: ${where.join(', ')}` : ''})`;
       });
     if (variantLine.length) verdict.push(`${variantLine.join('; ')}.`);
     if (floorShort.length) {

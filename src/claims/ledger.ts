@@ -268,7 +268,7 @@ function loadCifarRuns(root: string): CifarRun[] {
   return runs;
 }
 
-function b2aClaim(spec: SpecEvidenceDocument | null, headline: LoadedStudy | null, cifar: readonly CifarRun[]): Claim {
+function b2aClaim(spec: SpecEvidenceDocument | null, headline: LoadedStudy | null, ablations: LoadedStudy | null, cifar: readonly CifarRun[]): Claim {
   const base = {
     id: 'b2a-b2b',
     claim:
@@ -279,6 +279,7 @@ function b2aClaim(spec: SpecEvidenceDocument | null, headline: LoadedStudy | nul
     evidence: [
       report('spec', 'reports/spec: B.2a one-step break'),
       ...(headline ? [report(headline.dir, `reports/${headline.dir}: "bound broken" per cell`)] : []),
+      ...(ablations ? [report(ablations.dir, `reports/${ablations.dir}: B.2a and B.2b switched off`)] : []),
       ...cifar.filter((r) => r.margins.length).map((r) => report(r.dir, `reports/${r.dir}: annealing margins`)),
     ],
   };
@@ -296,6 +297,19 @@ function b2aClaim(spec: SpecEvidenceDocument | null, headline: LoadedStudy | nul
     numbers.push(
       `Simulations (${scaleWords(headline)}): ${withBreak.length} of ${proposed.length} cells of the proposed methods had runs below the bound; share of run-steps below it ${(100 * Math.min(...fractions)).toFixed(1)}%–${(100 * Math.max(...fractions)).toFixed(1)}%.`,
     );
+  }
+  if (ablations) {
+    for (const switchOff of ['no-B.2a', 'no-B.2b']) {
+      const fs = ablations.doc.comparisons.filter((f) => f.id.endsWith(`/${switchOff}`));
+      if (fs.length === 0) continue;
+      const parts = fs.map((f) => {
+        const t = tally(f);
+        return `${f.other.replace('/base', '')}: higher on ${t.higher}, lower on ${t.lower} of ${f.entries.length}`;
+      });
+      numbers.push(
+        `Global-basin rate with ${switchOff.replace('no-', '')} switched off against the base (${scaleWords(ablations)}, paired McNemar, Holm over problems): ${parts.join('; ')}.`,
+      );
+    }
   }
   for (const r of cifar) {
     const below = r.margins.filter((m) => m.below > 0);
@@ -453,7 +467,17 @@ function verdictOfDecision(d: Decision): Verdict {
   return d === 'higher' ? 'supported' : d === 'lower' ? 'refuted' : 'not supported at this scale';
 }
 
-function table1Claim(cifar: readonly CifarRun[]): Claim {
+/** Side-by-side comparisons of runs (reports/cifar10/readings-*: `qle cifar10-readings`), linked as evidence. */
+function cifarComparisons(root: string): Evidence[] {
+  const parent = join(root, 'cifar10');
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent)
+    .sort()
+    .filter((name) => name.startsWith('readings-') && existsSync(join(parent, name, 'report.md')))
+    .map((name) => report(`cifar10/${name}`, `reports/cifar10/${name}: the readings side by side`));
+}
+
+function table1Claim(cifar: readonly CifarRun[], comparisons: readonly Evidence[]): Claim {
   const base = {
     id: 'table-1',
     claim:
@@ -510,7 +534,7 @@ function table1Claim(cifar: readonly CifarRun[]): Claim {
     verdict,
     reason: `${subVerdicts.map((s) => `${s.pair}: ${s.verdict}`).join('; ')} (averaged over λ, ${readings.length} variant${readings.length === 1 ? '' : 's'} at this scale: ${readings.join('; ')}).`,
     numbers,
-    evidence: cifar.map((r) => report(r.dir, `reports/${r.dir}`)),
+    evidence: [...comparisons, ...cifar.map((r) => report(r.dir, `reports/${r.dir}`))],
   };
 }
 
@@ -529,10 +553,11 @@ export function buildClaims(root: string): ClaimsDocument {
   const theorem = loadStudy(root, 'theorem');
   const headline = loadStudy(root, 'headline');
   const lrSweep = loadStudy(root, 'lr-sweep');
+  const ablations = loadStudy(root, 'ablations');
   const cifar = loadCifarRuns(root);
   const sources = [
     ...(spec ? ['spec/results.json'] : []),
-    ...[theorem, headline, lrSweep].filter((s): s is LoadedStudy => s !== null).map((s) => `${s.dir}/results.json`),
+    ...[theorem, headline, ablations, lrSweep].filter((s): s is LoadedStudy => s !== null).map((s) => `${s.dir}/results.json`),
     ...cifar.map((r) => `${r.dir}/results.json`),
   ];
   return {
@@ -543,10 +568,10 @@ export function buildClaims(root: string): ClaimsDocument {
       wnhClaim(spec),
       langevinClaim(spec, theorem),
       schedulerClaim(spec),
-      b2aClaim(spec, headline, cifar),
+      b2aClaim(spec, headline, ablations, cifar),
       theoremClaim(theorem),
       globalMinimaClaim(headline, lrSweep),
-      table1Claim(cifar),
+      table1Claim(cifar, cifarComparisons(root)),
     ],
   };
 }
