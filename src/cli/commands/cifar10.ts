@@ -132,7 +132,9 @@ function checkFolders(options: Cifar10Options): void {
   if (options.report) checkOutputDirectory('report-dir', options.reportDir);
   if (options.reuse !== undefined) {
     if (!/^[A-Za-z0-9._-]+$/.test(options.reuse)) throw new UsageError(`--reuse must be a run name (letters, digits, '.', '_' or '-'), got ${JSON.stringify(options.reuse)}`);
-    if (!existsSync(join(options.runsDir, options.reuse, 'manifest.json'))) throw new UsageError(`--reuse: no run ${options.reuse} in ${options.runsDir}`);
+    // A run is found in the runs directory or, on a fresh machine, as its committed report.
+    const found = [options.runsDir, options.reportDir].some((parent) => existsSync(join(parent, options.reuse as string, 'manifest.json')));
+    if (!found) throw new UsageError(`--reuse: no run ${options.reuse} in ${options.runsDir} or ${options.reportDir}`);
   }
 }
 
