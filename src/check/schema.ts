@@ -35,7 +35,7 @@ export function traceValidators(version: 1 | 2 = 1): TraceValidators {
   let found = validators.get(version);
   if (!found) {
     const schema = version === 1 ? traceSchema : traceSchemaV2;
-    const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
+    const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, validateSchema: false, code: { optimize: false } });
     ajv.addSchema(schema);
     const id = schema.$id as string;
     found = {
