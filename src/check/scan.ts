@@ -12,6 +12,7 @@
 import type { Grid, QuantMode } from '../core/quantizer.ts';
 import { quantizeAll, quantizeSlice } from './precision.ts';
 import type { RuleContext } from './rules/rule.ts';
+import { scanOnKernel, type ScanTotals } from '../wasm/scan.ts';
 import type { TraceRecord } from './trace.ts';
 
 export interface StepScan {
@@ -39,7 +40,7 @@ function sameComponentsBefore(record: TraceRecord, previous: TraceRecord | undef
 }
 
 /** The running totals of the fused pass, carried from one chunk to the next. */
-class Totals {
+class Totals implements ScanTotals {
   nonZero = 0;
   sum = 0;
   magnitude = 0;
@@ -51,10 +52,21 @@ class Totals {
 
 /**
  * Components from … to − 1 of everything at once; qh and qw hold the chunk's quantized values from
- * position 0. A missing qh, qw or before is passed as a stand-in and its answer dropped by the
- * caller: one loop, one shape, whatever is missing.
+ * position `shift`. A missing qh, qw or before is passed as a stand-in and its answer dropped by
+ * the caller: one loop, one shape, whatever is missing.
  */
-function fusedChunk(totals: Totals, h: ArrayLike<number>, hq: ArrayLike<number>, w: ArrayLike<number>, qh: ArrayLike<number>, qw: ArrayLike<number>, before: ArrayLike<number>, from: number, to: number, shift: number): void {
+function fusedChunk(
+  totals: Totals,
+  h: ArrayLike<number>,
+  hq: ArrayLike<number>,
+  w: ArrayLike<number>,
+  qh: ArrayLike<number>,
+  qw: ArrayLike<number>,
+  before: ArrayLike<number>,
+  from: number,
+  to: number,
+  shift: number,
+): void {
   let { nonZero, sum, magnitude, max, notCore, offGrid, notSummed } = totals;
   for (let i = from; i < to; i++) {
     const x = hq[i];
@@ -76,13 +88,30 @@ function fusedChunk(totals: Totals, h: ArrayLike<number>, hq: ArrayLike<number>,
   totals.notSummed = notSummed;
 }
 
-/**
- * Components per chunk of the fused pass: the quantized chunks (2 × 32 KiB) stay in the L1/L2
- * cache while the loop reads them, so each vector travels from memory once.
- */
+/** Components per chunk of the JS pass: the quantized chunks stay in the cache while the loop reads them. */
 const CHUNK = 4096;
 
-function fused(h: ArrayLike<number>, hq: ArrayLike<number>, w: ArrayLike<number>, before: ArrayLike<number> | undefined, grid: Grid, mode: QuantMode, exact: boolean) {
+/** What the fused pass found: the totals, and whether Q_p(h) and the grid values of w could be computed everywhere. */
+export interface Fused {
+  readonly totals: ScanTotals;
+  readonly core: boolean;
+  readonly grids: boolean;
+}
+
+/**
+ * The fused pass in JS: the definition of the wasm kernel (src/wasm/scan.ts), and its path when
+ * the kernels are off or the vectors are not in their memory. `exact`: compare hq with Q_p(h) and w
+ * with its grid values (float64); `before`: compare w with before + hq.
+ */
+export function fusedJs(
+  h: ArrayLike<number>,
+  hq: ArrayLike<number>,
+  w: ArrayLike<number>,
+  before: ArrayLike<number> | undefined,
+  grid: Grid,
+  mode: QuantMode,
+  exact: boolean,
+): Fused {
   const totals = new Totals();
   let core = exact;
   let grids = exact;
@@ -96,6 +125,20 @@ function fused(h: ArrayLike<number>, hq: ArrayLike<number>, w: ArrayLike<number>
     fusedChunk(totals, h, hq, w, qh ?? hq, qw ?? w, before ?? w, from, from + m, qh || qw ? from : 0);
   }
   return { totals, core, grids };
+}
+
+/** The fused pass: on the wasm kernel when it can take the vectors, else fusedJs. */
+export function fused(
+  h: ArrayLike<number>,
+  hq: ArrayLike<number>,
+  w: ArrayLike<number>,
+  before: ArrayLike<number> | undefined,
+  grid: Grid,
+  mode: QuantMode,
+  exact: boolean,
+): Fused {
+  const totals = scanOnKernel(h, hq, w, before, grid, mode, exact, exact);
+  return totals ? { totals, core: exact, grids: exact } : fusedJs(h, hq, w, before, grid, mode, exact);
 }
 
 function summaries(hq: ArrayLike<number>): { nonZero: number; sum: number; magnitude: number } {
