@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import * as generated from './trace-validators.generated.ts';
 
 /** Where the schema file lives (published with the package). */
@@ -60,6 +61,8 @@ export function traceValidators(version: 1 | 2 = 1): TraceValidators {
         : { header: generated.header2, record: generated.record2, line: generated.line2 };
     } else {
       const schema = version === 1 ? traceSchema : traceSchemaV2;
+      // ajv itself is loaded only here: with the generated validators, `qle check` never needs it.
+      const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
       const ajv = new Ajv(AJV_OPTIONS);
       ajv.addSchema(schema);
       const id = schema.$id as string;

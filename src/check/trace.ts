@@ -91,7 +91,10 @@ export class SidecarReader {
   ) {
     this.fd = openSync(path, 'r');
     this.bytes = dtype === 'float64' ? 8 : 4;
+    this.littleEndian = endianness() === 'LE';
   }
+
+  private readonly littleEndian: boolean;
 
   /**
    * Two blocks per tensor, used in turn: a tensor's record is kept until its next one has been
@@ -124,7 +127,7 @@ export class SidecarReader {
       if (got === 0) return `sidecar ${this.path} ends before byte ${offset + size} (block at offset ${offset}, ${length} components)`;
       done += got;
     }
-    if (endianness() !== 'LE') {
+    if (!this.littleEndian) {
       // In place: value i is read from its own bytes before they are overwritten.
       const data = new DataView(values.buffer, values.byteOffset, size);
       for (let i = 0; i < values.length; i++) values[i] = this.bytes === 8 ? data.getFloat64(i * 8, true) : data.getFloat32(i * 4, true);

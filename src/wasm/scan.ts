@@ -40,6 +40,14 @@ function scratch(k: Kernels): Scratch {
   return s;
 }
 
+/** The byte offset of a Float64Array in the kernels' memory, else −1. */
+function addressIn(k: Kernels, values: ArrayLike<number>): number {
+  return values instanceof Float64Array ? k.address(values) : -1;
+}
+
+/** The grid of the kernel's exact lanes (one array, reused: the pass runs once per record). */
+const activeGrid: Grid[] = [];
+
 /**
  * The totals of the pass over hq.length components (h, w and before of that length too), comparing
  * hq with Q_p(h) (`core`), w with its nearest grid values (`grids`) and w with before + hq (when
@@ -58,15 +66,15 @@ export function scanOnKernel(
 ): ScanTotals | undefined {
   const k = kernels();
   if (!k) return undefined;
-  const address = (values: ArrayLike<number>) => (values instanceof Float64Array ? k.address(values) : -1);
-  const hAt = address(h);
-  const hqAt = address(hq);
-  const wAt = address(w);
-  const beforeAt = before ? address(before) : wAt;
+  const hAt = addressIn(k, h);
+  const hqAt = addressIn(k, hq);
+  const wAt = addressIn(k, w);
+  const beforeAt = before ? addressIn(k, before) : wAt;
   if (hAt < 0 || hqAt < 0 || wAt < 0 || beforeAt < 0) return undefined;
   const s = scratch(k);
   writeGridRecord(s.record, 0, grid);
-  setActiveGrids([grid]);
+  activeGrid[0] = grid;
+  setActiveGrids(activeGrid);
   const flags = (core ? SCAN.CORE : 0) | (grids ? SCAN.GRID : 0) | (before ? SCAN.SUM : 0);
   try {
     k.exports.scanRange(hAt, hqAt, wAt, beforeAt, hq.length, k.address(s.record), MODE_CODE[mode], flags, k.address(s.chunks), k.address(s.out));
