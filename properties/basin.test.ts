@@ -18,7 +18,7 @@ import {
   type Objective,
 } from '../src/core/objectives/index.ts';
 import { gibbsMass } from '../src/core/sde.ts';
-import { findCounterexample, holds, scaledRuns } from './config.ts';
+import { expectCaught, findCounterexample, holds, scaledRuns } from './config.ts';
 
 type GibbsMass = typeof gibbsMass;
 
@@ -45,7 +45,7 @@ describe('Gibbs mass by numerical integration (core gibbsMass)', () => {
 
   it('the property CATCHES a mass that forgets the temperature (e^{−f} instead of e^{−f/T})', () => {
     const noTemperature: GibbsMass = (f, _T, regions, support, cells) => gibbsMass(f, 1, regions, support, cells);
-    expect(findCounterexample('Gibbs mass at T = 1', gaussianMassProperty(noTemperature), scaledRuns(0.25, 40, 400)).failed).toBe(true);
+    expectCaught(findCounterexample('Gibbs mass at T = 1', gaussianMassProperty(noTemperature), scaledRuns(0.25, 40, 400)));
   });
 
   it('double well: the masses of the two basins add to 1, and the global basin takes all the mass as T → 0', () => {
@@ -116,7 +116,7 @@ describe('basins by quenching (core quench, inGlobalBasin)', () => {
   });
 
   it('the property CATCHES a greedy descent (any decrease accepted, moves up to 10) that jumps the barrier', () => {
-    expect(findCounterexample('greedy descent', doubleWellBasinProperty(greedyBasin), scaledRuns(0.5, 100)).failed).toBe(true);
+    expectCaught(findCounterexample('greedy descent', doubleWellBasinProperty(greedyBasin), scaledRuns(0.5, 100)));
   });
 
   it("Rastrigin: a point within 0.3 of a lattice point quenches to that local minimiser; only the origin's is global", () => {
@@ -190,6 +190,6 @@ describe('mirror image f(−w) (core mirrorObjective)', () => {
           ),
       };
     };
-    expect(findCounterexample('mirror gradient without sign', mirrorProperty(noSign), scaledRuns(0.5, 100)).failed).toBe(true);
+    expectCaught(findCounterexample('mirror gradient without sign', mirrorProperty(noSign), scaledRuns(0.5, 100)));
   });
 });

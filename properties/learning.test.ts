@@ -12,7 +12,7 @@ import { ADAM_DEFAULTS, AdamDirection } from '../src/core/learning.ts';
 import { makeGrid } from '../src/core/quantizer.ts';
 import { READINGS } from '../src/core/reading.ts';
 import { REFERENCE_SCHEDULE, type ScheduleParams } from '../src/core/schedule.ts';
-import { findCounterexample, holds, RUNS } from './config.ts';
+import { expectCaught, findCounterexample, holds, RUNS } from './config.ts';
 import { adamProperty, coarseLearner, coreLearner, deviationProperty, onGridProperty, UncorrectedAdam, unquantizedLearner } from './learning.props.ts';
 import { exact, exactCell, gridIntegerOf, HALF, le, mul, sub, ZERO } from './oracle.ts';
 
@@ -37,7 +37,7 @@ describe('§3 learning equation: iterates on the grid', () => {
 
   it('§3 the grid property CATCHES a learning step that does not quantize', () => {
     const found = findCounterexample('unquantized step w − λh', onGridProperty(unquantizedLearner));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§3 for steps given in advance, |w^Q_t − w_t| ≤ Σ_{s<t} 1/(2Q_{p(s)}) in round mode (Σ 1/Q_{p(s)} in floor mode), in exact arithmetic', () => {
@@ -46,7 +46,7 @@ describe('§3 learning equation: iterates on the grid', () => {
 
   it('§3 the accumulated-half-cells bound CATCHES a step quantized on the coarser grid G_{p−1}', () => {
     const found = findCounterexample('step quantized on G_{p-1}', deviationProperty(coarseLearner));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });
 
@@ -114,6 +114,6 @@ describe('§3 ADAM direction', () => {
 
   it('§3 the ADAM closed-form property CATCHES ADAM without bias correction', () => {
     const found = findCounterexample('ADAM without bias correction', adamProperty((size, hyper) => new UncorrectedAdam(size, hyper)));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });

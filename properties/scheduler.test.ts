@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annealingMargin, logarithmicFloor, targetTemperature } from '../src/core/schedule.ts';
-import { findCounterexample, holds, RUNS, scaledRuns, SEED } from './config.ts';
+import { expectCaught, findCounterexample, holds, RUNS, scaledRuns, SEED } from './config.ts';
 import { findAnnealingBreak, MARGIN_TOLERANCE } from './findings.ts';
 import {
   annealingAloneProperty,
@@ -36,12 +36,12 @@ describe('§6–§7 scheduler: monotone Q and the p_max cap', () => {
 
   it('§7 the monotone property CATCHES a scheduler that forgets the p_max cap', () => {
     const found = findCounterexample('scheduler without the p_max cap', monotoneProperty(uncappedLearner, fc.constant({ avoidVanishing: true, bound: true })));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§7 the monotone property CATCHES a scheduler that sets p = ⌈p_inf(t)⌉ (lets p decrease)', () => {
     const found = findCounterexample('scheduler p = ceil(p_inf) (no max with the previous p)', monotoneProperty(forgetfulLearner, fc.constant({ avoidVanishing: true, bound: true })));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });
 
@@ -65,7 +65,7 @@ describe('§6 scheduler within the supremum and infimum', () => {
 
   it('§6 the sup/inf property CATCHES a scheduler that rounds p_inf down', () => {
     const found = findCounterexample('scheduler with floor(p_inf)', supInfAloneProperty(floorBoundIndexSchedule));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 });
 
@@ -86,7 +86,7 @@ describe('§5 annealing condition T_q(t)·ln(t+2) ≥ C/b²', () => {
 
   it('§5 the precondition is needed: with an initial index that is too fine the scheduler alone breaks the condition (counterexample found)', () => {
     const found = findCounterexample('scheduler alone, p_0 too fine (no precondition)', annealingAloneProperty(coreIndexSchedule, false));
-    expect(found.failed).toBe(true);
+    expectCaught(found);
   });
 
   it('§7 finding: with B.2a on, tiny steps push p above p_inf + 1 and T_q(t)·ln(t+2) falls below C/b² (fast-check finds and shrinks it)', () => {

@@ -7,7 +7,7 @@
  * so floor against round is read on both.
  */
 import type { CellConfig, CellResult } from '../cell.ts';
-import { endTemperature as ruleEndTemperature, problemHyper, problemKey, type Problem } from '../hyper.ts';
+import { endTemperature as ruleEndTemperature, problemHyper, type Problem } from '../hyper.ts';
 import type { OptimizerSpec } from '../optimizers/optimizer.ts';
 import { num, percent, rate, table } from '../../src/report/format.ts';
 import { specFor } from '../roster.ts';
@@ -20,13 +20,15 @@ import {
   entryWords,
   exactLandingSentences,
   familySentence,
+  pairsOver,
   problemLabel,
   rateOf,
-  rows,
+  renderInput,
+  rowsOn,
   type Family,
   type Row,
 } from './common.ts';
-import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, STANDARD_SCALES, type Study, type StudyOptions } from './study.ts';
 
 const PROBLEMS: readonly Problem[] = [
   { objective: 'rastrigin', dims: 2 },
@@ -53,7 +55,7 @@ export const ablations: Study = {
   question:
     'Which parts of Algorithm 1 carry the result? Each variant switches one thing off or swaps it, on the same starts; floor against round is ' +
     'also run on the mirror image f(−w) of the tilted double well, where the floor quantizer\'s pull towards −w points away from the global minimum.',
-  scales: { default: { runs: 100, steps: 10_000 }, full: { runs: 1000, steps: 100_000 } },
+  scales: STANDARD_SCALES,
   optimizers: [...BASES],
   cells(options: StudyOptions): CellConfig[] {
     const scale = scaleOf(this, options);
@@ -71,22 +73,16 @@ export const ablations: Study = {
     return builder.cells;
   },
   render(cells: readonly CellConfig[], results: readonly CellResult[]) {
-    const all = rows(cells, results);
-    const problems = [...new Map(all.map((r) => [problemKey(r.cell.problem), r.cell.problem])).values()];
+    const { all, problems, steps } = renderInput(cells, results);
     const bases = BASES.filter((b) => all.some((r) => r.cell.labels.base === b));
-    const steps = cells[0]?.steps ?? 0;
     const find = (problem: Problem, base: string, variant: string): Row | undefined =>
-      all.find((r) => problemKey(r.cell.problem) === problemKey(problem) && r.cell.labels.base === base && r.cell.labels.variant === variant);
+      rowsOn(all, problem).find((r) => r.cell.labels.base === base && r.cell.labels.variant === variant);
     const families: Family[] = [];
     const sentences: string[] = [];
     const byVariant = new Map<string, Family[]>();
     for (const base of bases) {
       for (const variant of VARIANTS.slice(1)) {
-        const pairs = problems.flatMap((problem) => {
-          const s = find(problem, base, variant.name);
-          const o = find(problem, base, 'base');
-          return s && o ? [{ group: problemLabel(s.cell), subject: { row: s }, other: { row: o } }] : [];
-        });
+        const pairs = pairsOver(problems, (p) => find(p, base, variant.name), (p) => find(p, base, 'base'), (_, s) => problemLabel(s.cell));
         if (pairs.length === 0) continue;
         const family = compareFamily(`ablations/${base}/${variant.name}`, `${base}/${variant.name}`, `${base}/base`, 'basin', pairs);
         families.push(family);
@@ -105,11 +101,7 @@ export const ablations: Study = {
     const floorShort: string[] = [];
     if (well && mirror) {
       for (const base of bases) {
-        const pairs = [well, mirror].flatMap((problem) => {
-          const s = find(problem, base, 'floor');
-          const o = find(problem, base, 'base');
-          return s && o ? [{ group: problemLabel(s.cell), subject: { row: s }, other: { row: o } }] : [];
-        });
+        const pairs = pairsOver([well, mirror], (p) => find(p, base, 'floor'), (p) => find(p, base, 'base'), (_, s) => problemLabel(s.cell));
         if (pairs.length < 2) continue;
         const f = compareFamily(`ablations/${base}/floor-mirror`, `${base}/floor`, `${base}/base`, 'basin', pairs);
         families.push(f);
@@ -152,7 +144,7 @@ export const ablations: Study = {
     const variantNames = bases.flatMap((b) => VARIANTS.map((v) => `${b}/${v.name}`)).filter((name) => all.some((r) => r.cell.optimizer === name));
     const hyperRows = problems.map((p) => {
       const h = problemHyper(p);
-      return [problemLabel(all.find((r) => problemKey(r.cell.problem) === problemKey(p))!.cell), `2^${Math.log2(h.lambda)}`, `${num(h.barrier)} (${h.barrierSource})`, num(h.c), num(ruleEndTemperature(h.c, steps))];
+      return [problemLabel(rowsOn(all, p)[0]!.cell), `2^${Math.log2(h.lambda)}`, `${num(h.barrier)} (${h.barrierSource})`, num(h.c), num(ruleEndTemperature(h.c, steps))];
     });
     const markdown = [
       table(['variant', 'what changes'], VARIANTS.map((v) => [v.name, v.description])),
@@ -164,7 +156,7 @@ export const ablations: Study = {
       table(
         ['variant', ...problems.map((p) => `${p.objective}${p.mirrored ? ' mirrored' : ''} d=${p.dims}`)],
         variantNames.map((name) => [name, ...problems.map((p) => {
-          const row = all.find((r) => problemKey(r.cell.problem) === problemKey(p) && r.cell.optimizer === name);
+          const row = rowsOn(all, p).find((r) => r.cell.optimizer === name);
           return row ? rate(row.result.final.rateBasin) : '—';
         })]),
       ),
@@ -174,7 +166,7 @@ export const ablations: Study = {
       table(
         ['variant', ...problems.map((p) => `${p.objective}${p.mirrored ? ' mirrored' : ''} d=${p.dims}`)],
         variantNames.map((name) => [name, ...problems.map((p) => {
-          const row = all.find((r) => problemKey(r.cell.problem) === problemKey(p) && r.cell.optimizer === name);
+          const row = rowsOn(all, p).find((r) => r.cell.optimizer === name);
           return row ? num(endTemperature(row)) : '—';
         })]),
       ),
@@ -190,7 +182,7 @@ export const ablations: Study = {
       ...problems.flatMap((p) => [
         `### ${p.objective}${p.mirrored ? ' mirrored' : ''} d=${p.dims}`,
         '',
-        detailTable(all.filter((r) => problemKey(r.cell.problem) === problemKey(p)), (r) => r.cell.optimizer, 'variant'),
+        detailTable(rowsOn(all, p), (r) => r.cell.optimizer, 'variant'),
         '',
       ]),
     ].join('\n');

@@ -5,10 +5,11 @@
  * series per panel, the proposed methods drawn solid and thick, every other method dashed).
  */
 import type { CellConfig, CellResult, HorizonIndicators } from '../cell.ts';
-import { problemHyper, problemKey } from '../hyper.ts';
+import { problemHyper, problemKey, type Problem } from '../hyper.ts';
 import { langevinKappa, quantizationTemperature, REFERENCE_SCHEDULE } from '../../src/core/schedule.ts';
 import { decide, holmAdjust, mcNemarExact, pairedCounts, wilsonInterval, type Decision, type Interval } from '../../src/core/stats.ts';
 import { countOf, num, percent, rate, table } from '../../src/report/format.ts';
+import { byDecision, type PairedEntry } from '../../src/report/paired.ts';
 
 export interface Row {
   readonly cell: CellConfig;
@@ -17,6 +18,29 @@ export interface Row {
 
 export function rows(cells: readonly CellConfig[], results: readonly CellResult[]): Row[] {
   return cells.map((cell, i) => ({ cell, result: results[i] }));
+}
+
+/** What a renderer starts from: the rows, the problems and optimizers in cell order, the evaluation budget. */
+export interface RenderInput {
+  readonly all: Row[];
+  readonly problems: Problem[];
+  readonly optimizers: string[];
+  readonly steps: number;
+}
+
+export function renderInput(cells: readonly CellConfig[], results: readonly CellResult[]): RenderInput {
+  const all = rows(cells, results);
+  return {
+    all,
+    problems: [...new Map(all.map((r) => [problemKey(r.cell.problem), r.cell.problem])).values()],
+    optimizers: [...new Set(all.map((r) => r.cell.optimizer))],
+    steps: cells[0]?.steps ?? 0,
+  };
+}
+
+/** The rows of one problem. */
+export function rowsOn(all: readonly Row[], problem: Problem): Row[] {
+  return all.filter((r) => problemKey(r.cell.problem) === problemKey(problem));
 }
 
 export function problemLabel(cell: CellConfig): string {
@@ -119,18 +143,7 @@ export interface Side {
   readonly t?: number;
 }
 
-export interface PairedEntry {
-  readonly group: string;
-  readonly runs: number;
-  readonly subjectRate: number;
-  readonly otherRate: number;
-  /** Discordant runs: hit by the subject only, by the other only. */
-  readonly onlySubject: number;
-  readonly onlyOther: number;
-  readonly p: number;
-  readonly pHolm: number;
-  readonly decision: Decision;
-}
+export type { PairedEntry };
 
 /** A family of paired comparisons of one subject against one other over groups (problems, c/Δ, …), Holm-adjusted together. */
 export interface Family {
@@ -145,6 +158,20 @@ export const PAIRED_RULE =
   'Comparisons are paired: every optimizer of a problem runs from the same starts, so run r of one cell is compared with run r of the other. ' +
   'Exact two-sided McNemar test on the discordant runs (core mcNemarExact), Holm-adjusted over each family (one subject against one other ' +
   'over the groups named in its sentence, core holmAdjust); "higher"/"lower" when the adjusted p < 0.05, else "indistinguishable".';
+
+/** The pairs of a family: for each group where both cells exist, the subject's row against the other's. */
+export function pairsOver<G>(
+  groups: readonly G[],
+  subjectOf: (group: G) => Row | undefined,
+  otherOf: (group: G) => Row | undefined,
+  label: (group: G, subject: Row) => string,
+): { group: string; subject: Side; other: Side }[] {
+  return groups.flatMap((group) => {
+    const s = subjectOf(group);
+    const o = otherOf(group);
+    return s && o ? [{ group: label(group, s), subject: { row: s }, other: { row: o } }] : [];
+  });
+}
 
 export function compareFamily(
   id: string,
@@ -173,9 +200,7 @@ export function compareFamily(
 }
 
 export function countDecisions(f: Family): Record<Decision, PairedEntry[]> {
-  const out: Record<Decision, PairedEntry[]> = { higher: [], lower: [], indistinguishable: [] };
-  for (const e of f.entries) out[e.decision].push(e);
-  return out;
+  return byDecision(f.entries);
 }
 
 function pValue(p: number): string {

@@ -15,14 +15,16 @@ import {
   familySentence,
   familyTally,
   lineChart,
+  pairsOver,
   panelsOf,
   problemLabel,
   rateOf,
-  rows,
+  renderInput,
+  rowsOn,
   type Family,
   type Row,
 } from './common.ts';
-import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, STANDARD_SCALES, type Study, type StudyOptions } from './study.ts';
 
 export const HEADLINE_PROBLEMS: readonly Problem[] = [
   { objective: 'rastrigin', dims: 2 },
@@ -38,7 +40,7 @@ export const HEADLINE_PROBLEMS: readonly Problem[] = [
 ];
 
 /** Pairs the interpretation compares (each a family over the problems): each proposed variant against its peers. */
-const PAIRS: readonly [string, string][] = [
+export const HEADLINE_PAIRS: readonly [string, string][] = [
   ['qsgd-lgv', 'gd'],
   ['qsgd-ref', 'gd'],
   ['qtadam-lgv', 'adam'],
@@ -85,7 +87,7 @@ export const headline: Study = {
     'plain GD/SGD/ADAM, conventional fixed-p quantization, annealed Langevin dynamics and simulated annealing, with the same ' +
     'number of evaluations per run and the same start points? And in the paper\'s own setting, the quantized step of a noisy ' +
     '(SGD) gradient: does the proposed QSGD on SGD\'s noisy gradient beat SGD at the same noise?',
-  scales: { default: { runs: 100, steps: 10_000 }, full: { runs: 1000, steps: 100_000 } },
+  scales: STANDARD_SCALES,
   optimizers: OPTIMIZER_NAMES,
   cells(options: StudyOptions): CellConfig[] {
     const builder = new CellBuilder('headline', options, scaleOf(this, options));
@@ -105,12 +107,9 @@ export const headline: Study = {
     return builder.cells;
   },
   render(cells: readonly CellConfig[], results: readonly CellResult[]) {
-    const all = rows(cells, results);
-    const problems = [...new Map(all.map((r) => [problemKey(r.cell.problem), r.cell.problem])).values()];
-    const optimizers = [...new Set(all.map((r) => r.cell.optimizer))];
-    const steps = cells[0]?.steps ?? 0;
+    const { all, problems, optimizers, steps } = renderInput(cells, results);
     const find = (problem: Problem, optimizer: string): Row | undefined =>
-      all.find((r) => problemKey(r.cell.problem) === problemKey(problem) && r.cell.optimizer === optimizer);
+      rowsOn(all, problem).find((r) => r.cell.optimizer === optimizer);
     const header = ['optimizer', ...problems.map((p) => `${p.objective} d=${p.dims}`)];
     const grid = (pick: (row: Row) => string) =>
       table(
@@ -122,20 +121,14 @@ export const headline: Study = {
       );
 
     const families = new Map<string, Family>();
-    for (const [subject, other] of PAIRS) {
-      const pairs = problems.flatMap((problem) => {
-        const s = find(problem, subject);
-        const o = find(problem, other);
-        return s && o ? [{ group: problemLabel(s.cell), subject: { row: s }, other: { row: o } }] : [];
-      });
+    for (const [subject, other] of HEADLINE_PAIRS) {
+      const pairs = pairsOver(problems, (p) => find(p, subject), (p) => find(p, other), (_, s) => problemLabel(s.cell));
       if (pairs.length) families.set(`${subject}|${other}`, compareFamily(`headline/${subject}-vs-${other}`, subject, other, 'basin', pairs));
     }
 
     const bestSentences: string[] = [];
     for (const problem of problems) {
-      const ranked = all
-        .filter((r) => problemKey(r.cell.problem) === problemKey(problem))
-        .sort((a, b) => b.result.final.rateBasin.estimate - a.result.final.rateBasin.estimate);
+      const ranked = rowsOn(all, problem).sort((a, b) => b.result.final.rateBasin.estimate - a.result.final.rateBasin.estimate);
       const best = ranked[0];
       if (best.result.final.hitsBasin === 0) {
         bestSentences.push(`On ${problemLabel(best.cell)} no run of any optimizer ended in the global basin.`);
@@ -169,8 +162,8 @@ export const headline: Study = {
 
     const hyperRows = problems.map((p) => {
       const h = problemHyper(p);
-      const cell = all.find((r) => problemKey(r.cell.problem) === problemKey(p))!.cell;
-      const sgd = all.find((r) => problemKey(r.cell.problem) === problemKey(p) && r.cell.spec.kind === 'sgd');
+      const cell = rowsOn(all, p)[0]!.cell;
+      const sgd = rowsOn(all, p).find((r) => r.cell.spec.kind === 'sgd');
       return [
         `${p.objective} d=${p.dims}`,
         num(h.curvature),
@@ -221,7 +214,7 @@ export const headline: Study = {
       ...problems.flatMap((p) => [
         `### ${p.objective} d=${p.dims}`,
         '',
-        detailTable(all.filter((r) => problemKey(r.cell.problem) === problemKey(p)), (r) => r.cell.optimizer, 'optimizer'),
+        detailTable(rowsOn(all, p), (r) => r.cell.optimizer, 'optimizer'),
         '',
       ]),
     ].join('\n');
@@ -253,14 +246,14 @@ export const headline: Study = {
 /** The problem whose runs reached the ECDF's target most often over all optimizers (the most telling ECDF). */
 function mostHit(all: readonly Row[], problems: readonly Problem[]): Problem | undefined {
   const hitsOn = (p: Problem) =>
-    all.filter((r) => problemKey(r.cell.problem) === problemKey(p)).reduce((s, r) => s + (r.result.targets[Math.max(0, r.result.targets.length - 2)]?.hits ?? 0), 0);
+    rowsOn(all, p).reduce((s, r) => s + (r.result.targets[Math.max(0, r.result.targets.length - 2)]?.hits ?? 0), 0);
   return [...problems].sort((a, b) => hitsOn(b) - hitsOn(a))[0];
 }
 
 /** COCO-style ECDF of first-hitting times of the second-tightest target on one problem, at most eight methods per panel. */
 function ecdfFigure(all: readonly Row[], problem: Problem | undefined) {
   if (!problem) return [];
-  const subset = all.filter((r) => problemKey(r.cell.problem) === problemKey(problem));
+  const subset = rowsOn(all, problem);
   const k = Math.max(0, subset[0].cell.targets.length - 2);
   const target = subset[0].cell.targets[k];
   const panels = panelsOf(subset.map((r) => ({ name: r.cell.optimizer, family: familyOf(r.cell) })));
@@ -299,9 +292,7 @@ function ecdfFigure(all: readonly Row[], problem: Problem | undefined) {
 /** p(t) and the realised temperature T_q(t) against C/ln(t+2) for the proposed optimizers on one problem. */
 function traceFigure(all: readonly Row[], problem: Problem | undefined) {
   if (!problem) return [];
-  const subset = all.filter(
-    (r) => problemKey(r.cell.problem) === problemKey(problem) && r.cell.spec.kind === 'proposed' && r.result.quantization?.floor,
-  );
+  const subset = rowsOn(all, problem).filter((r) => r.cell.spec.kind === 'proposed' && r.result.quantization?.floor);
   if (subset.length === 0) return [];
   const values = subset.flatMap((r) => {
     const q = r.result.quantization!;

@@ -11,13 +11,15 @@ import {
   familySentence,
   familyTally,
   lineChart,
+  pairsOver,
   problemLabel,
   rateOf,
-  rows,
+  renderInput,
+  rowsOn,
   type Family,
   type Row,
 } from './common.ts';
-import { CellBuilder, problemsOf, scaleOf, selected, type Study, type StudyOptions } from './study.ts';
+import { CellBuilder, problemsOf, scaleOf, selected, STANDARD_SCALES, type Study, type StudyOptions } from './study.ts';
 
 export const LOG2_LAMBDAS: readonly number[] = [-2, -3, -4, -5, -6, -7, -8, -9, -10];
 const PROBLEMS: readonly Problem[] = [
@@ -38,7 +40,7 @@ export const lrSweep: Study = {
   question:
     'How do the global-basin rates depend on the learning rate? The other hyperparameters follow the stated rules (c = Δ per problem; ' +
     'SGD noise σ re-derived for each λ so that its temperature stays the annealed methods\' final one).',
-  scales: { default: { runs: 100, steps: 10_000 }, full: { runs: 1000, steps: 100_000 } },
+  scales: STANDARD_SCALES,
   optimizers: [...OPTIMIZERS],
   cells(options: StudyOptions): CellConfig[] {
     const builder = new CellBuilder('lr-sweep', options, scaleOf(this, options));
@@ -51,10 +53,7 @@ export const lrSweep: Study = {
     return builder.cells;
   },
   render(cells: readonly CellConfig[], results: readonly CellResult[]) {
-    const all = rows(cells, results);
-    const problems = [...new Map(all.map((r) => [problemKey(r.cell.problem), r.cell.problem])).values()];
-    const optimizers = [...new Set(all.map((r) => r.cell.optimizer))];
-    const steps = cells[0]?.steps ?? 0;
+    const { all, problems, optimizers, steps } = renderInput(cells, results);
     const sentences: string[] = [];
     const sections: string[] = [];
     const families: Family[] = [];
@@ -62,7 +61,7 @@ export const lrSweep: Study = {
       `Global-basin rate after ${steps} evaluations per λ, same starts for every optimizer and λ; paired exact McNemar, Holm over the ${LOG2_LAMBDAS.length} learning rates.`,
     ];
     for (const problem of problems) {
-      const own = all.filter((r) => problemKey(r.cell.problem) === problemKey(problem));
+      const own = rowsOn(all, problem);
       const cellOf = (o: string, log2: number): Row | undefined => own.find((r) => r.cell.optimizer === o && r.cell.labels.log2Lambda === log2);
       const grid = (pick: (row: Row) => string) =>
         table(
@@ -90,11 +89,7 @@ export const lrSweep: Study = {
       );
       const problemFamilies: Family[] = [];
       for (const [subject, other] of PAIRS) {
-        const pairs = LOG2_LAMBDAS.flatMap((k) => {
-          const s = cellOf(subject, k);
-          const o = cellOf(other, k);
-          return s && o ? [{ group: `λ = 2^${k}`, subject: { row: s }, other: { row: o } }] : [];
-        });
+        const pairs = pairsOver(LOG2_LAMBDAS, (k) => cellOf(subject, k), (k) => cellOf(other, k), (k) => `λ = 2^${k}`);
         if (pairs.length === 0) continue;
         const f = compareFamily(`lr-sweep/${problemKey(problem)}/${subject}-vs-${other}`, subject, other, 'basin', pairs);
         families.push(f);

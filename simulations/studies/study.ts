@@ -72,6 +72,9 @@ export interface Study {
   render(cells: readonly CellConfig[], results: readonly CellResult[]): StudyRendering;
 }
 
+/** The scales of the studies that run every cell for one evaluation budget. */
+export const STANDARD_SCALES: Study['scales'] = { default: { runs: 100, steps: 10_000 }, full: { runs: 1000, steps: 100_000 } };
+
 export function scaleOf(study: Study, options: StudyOptions): Scale {
   const base = options.full ? study.scales.full : study.scales.default;
   return { runs: options.runs ?? base.runs, steps: options.steps ?? base.steps };

@@ -29,46 +29,57 @@ export interface SampleRunOptions {
   readonly stepsPerEpoch?: number;
 }
 
-/** The header line, then one record line per step. */
-export function* sampleTrace(options: SampleRunOptions): Generator<string> {
-  const dims = options.dims ?? 8;
+/** What both sample runs share: the defaults, the objective, the core Learner and a random start. */
+function startRun(options: SampleRunOptions, tensors: readonly TensorSpec[], reading: Reading) {
+  const dims = tensors.reduce((n, t) => n + t.size, 0);
   const lambda = options.lambda ?? 2 ** -6;
-  const mode = options.mode ?? 'round';
   const params = options.params ?? { ...REFERENCE_SCHEDULE, p0: 2 };
   const timeUnit = options.timeUnit ?? 'step';
   const stepsPerEpoch = options.stepsPerEpoch ?? 10;
-  const noise = options.noise ?? 1;
-  const switches = { avoidVanishing: options.b2a ?? true, bound: options.b2b ?? true };
+  const b2a = options.b2a ?? true;
+  const b2b = options.b2b ?? true;
   const objective = createObjective(options.objective ?? 'rastrigin', dims);
   const rng = createRng(options.seed ?? 1);
   const learner = new Learner({
     direction: 'sgd',
     learningRate: lambda,
-    quantization: { reading: { ...READINGS.paper, mode }, schedule: params, b2a: switches.avoidVanishing, b2b: switches.bound, clock: timeUnit, weightsOnGrid: true },
-    tensors: vectorLayout(dims),
+    quantization: { reading, schedule: params, b2a, b2b, clock: timeUnit, weightsOnGrid: true },
+    tensors,
   });
-  const scheduler = learner.scheduler!;
   const w = new Float64Array(dims);
   for (let i = 0; i < dims; i++) w[i] = objective.lower + (objective.upper - objective.lower) * rng.uniform();
   learner.prepare(w);
-  const g = new Float64Array(dims);
-  yield headerLine({
-    mode,
-    ...scheduleFields(params),
-    timeUnit,
-    b2a: switches.avoidVanishing,
-    b2b: switches.bound,
-    precision: 'float64',
-    lambda,
-    producer: 'qle sample-run (core Learner, paper reading)',
+  return {
+    objective,
+    rng,
+    learner,
+    scheduler: learner.scheduler!,
+    w,
+    g: new Float64Array(dims),
+    noise: options.noise ?? 1,
+    /** The header fields both format versions write. */
+    header: { mode: reading.mode, ...scheduleFields(params), timeUnit, b2a, b2b, precision: 'float64' as const, lambda },
+    /** Closes an epoch after the given step when the clock counts epochs. */
+    afterStep(step: number): void {
+      if (timeUnit === 'epoch' && (step + 1) % stepsPerEpoch === 0) learner.endEpoch();
+    },
+  };
+}
+
+/** The header line, then one record line per step. */
+export function* sampleTrace(options: SampleRunOptions): Generator<string> {
+  const { objective, rng, learner, scheduler, w, g, noise, header, afterStep } = startRun(options, vectorLayout(options.dims ?? 8), {
+    ...READINGS.paper,
+    mode: options.mode ?? 'round',
   });
+  yield headerLine({ ...header, producer: 'qle sample-run (core Learner, paper reading)' });
   for (let step = 0; step < options.steps; step++) {
     const t = scheduler.t;
     objective.gradient(w, 0, g, 0);
-    for (let i = 0; i < dims; i++) g[i] += noise * rng.normal();
+    for (let i = 0; i < g.length; i++) g[i] += noise * rng.normal();
     const report = learner.step(w, g);
     yield recordLine({ t, p: report.tensorIndex[0], h: learner.unquantizedStep, hq: learner.quantizedStep, w, loss: objective.value(w, 0) });
-    if (timeUnit === 'epoch' && (step + 1) % stepsPerEpoch === 0) learner.endEpoch();
+    afterStep(step);
   }
 }
 
@@ -91,37 +102,11 @@ export function* sampleTraceV2(options: SampleRunV2Options): Generator<string> {
     { name: 'bn.weight', size: 4 },
     { name: 'fc.bias', size: 5 },
   ];
-  const dims = tensors.reduce((n, t) => n + t.size, 0);
-  const lambda = options.lambda ?? 2 ** -6;
-  const mode = options.mode ?? 'round';
-  const reading = { ...(options.reading ?? READINGS.paper), mode };
-  const params = options.params ?? { ...REFERENCE_SCHEDULE, p0: 2 };
-  const timeUnit = options.timeUnit ?? 'step';
-  const stepsPerEpoch = options.stepsPerEpoch ?? 10;
-  const noise = options.noise ?? 1;
-  const switches = { avoidVanishing: options.b2a ?? true, bound: options.b2b ?? true };
-  const objective = createObjective(options.objective ?? 'rastrigin', dims);
-  const rng = createRng(options.seed ?? 1);
-  const learner = new Learner({
-    direction: 'sgd',
-    learningRate: lambda,
-    quantization: { reading, schedule: params, b2a: switches.avoidVanishing, b2b: switches.bound, clock: timeUnit, weightsOnGrid: true },
-    tensors,
-  });
-  const scheduler = learner.scheduler!;
-  const w = new Float64Array(dims);
-  for (let i = 0; i < dims; i++) w[i] = objective.lower + (objective.upper - objective.lower) * rng.uniform();
-  learner.prepare(w);
-  const g = new Float64Array(dims);
+  const reading = { ...(options.reading ?? READINGS.paper), mode: options.mode ?? 'round' };
+  const { objective, rng, learner, scheduler, w, g, noise, header, afterStep } = startRun(options, tensors, reading);
   const { mode: _mode, ...declared } = reading;
   yield headerLineV2({
-    mode,
-    ...scheduleFields(params),
-    timeUnit,
-    b2a: switches.avoidVanishing,
-    b2b: switches.bound,
-    precision: 'float64',
-    lambda,
+    ...header,
     producer: `qle sample-run v2 (core Learner, reading ${describeReading(reading)})`,
     reading: declared,
     tensors: tensors.map(({ name, size }) => ({ name, size })),
@@ -149,6 +134,6 @@ export function* sampleTraceV2(options: SampleRunV2Options): Generator<string> {
       yield tensorRecordLine({ t, p: report.tensorIndex[k], tensor: tensor.name, h, hq, w: wk, sample: samples[k], bin });
       offset = end;
     }
-    if (timeUnit === 'epoch' && (step + 1) % stepsPerEpoch === 0) learner.endEpoch();
+    afterStep(step);
   }
 }

@@ -1,7 +1,7 @@
 /** Writing qle traces (format versions 1 and 2): the lines a faithful implementation emits. */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
-import type { Precision, TraceHeader } from './trace.ts';
+import type { Precision, TraceHeader, TraceRecord } from './trace.ts';
 import type { ScheduleParams } from '../core/schedule.ts';
 import { TRACE_FORMAT, TRACE_VERSION, TRACE_VERSION_2 } from './schema.ts';
 
@@ -16,14 +16,8 @@ export function headerLine(fields: HeaderFields): string {
   return JSON.stringify({ format: TRACE_FORMAT, version: TRACE_VERSION, ...fields });
 }
 
-export interface RecordFields {
-  readonly t: number;
-  readonly p: number;
-  readonly h?: ArrayLike<number>;
-  readonly hq?: ArrayLike<number>;
-  readonly w?: ArrayLike<number>;
-  readonly loss?: number;
-}
+/** A version 1 record: the fields of a TraceRecord that a writer states. */
+export type RecordFields = Pick<TraceRecord, 't' | 'p' | 'h' | 'hq' | 'w' | 'loss'>;
 
 const list = (values: ArrayLike<number>) => Array.from(values);
 

@@ -11,6 +11,7 @@ import { describeReading } from '../core/reading.ts';
 import type { Decision } from '../core/stats.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { num, table } from '../report/format.ts';
+import { byDecision, type PairedEntry } from '../report/paired.ts';
 import type { SpecEvidenceDocument } from './evidence.ts';
 import { DISPLAY, normalizeQuantization, type OptimizerName } from '../tfjs/names.ts';
 import { pairedComparisons, pairedWords, readReportRun, type PairedCell } from '../tfjs/paired.ts';
@@ -43,16 +44,7 @@ export const CLAIMS_SCHEMA = 'qle-claims';
 // ---------------------------------------------------------------------------------------------
 // What the ledger reads (the parts of the results files it uses).
 
-interface FamilyEntry {
-  readonly group: string;
-  readonly runs: number;
-  readonly subjectRate: number;
-  readonly otherRate: number;
-  readonly onlySubject: number;
-  readonly onlyOther: number;
-  readonly pHolm: number;
-  readonly decision: Decision;
-}
+type FamilyEntry = Omit<PairedEntry, 'p'>;
 interface FamilyDoc {
   readonly id: string;
   readonly subject: string;
@@ -106,9 +98,8 @@ const words = (e: FamilyEntry) =>
   `${e.group}: ${e.subjectRate.toFixed(2)} vs ${e.otherRate.toFixed(2)} (${e.onlySubject}:${e.onlyOther} discordant of ${e.runs}, McNemar p_Holm ${e.pHolm < 1e-4 ? e.pHolm.toExponential(1) : e.pHolm.toPrecision(2)}, ${e.decision})`;
 
 function tally(f: FamilyDoc): Record<Decision, number> {
-  const out: Record<Decision, number> = { higher: 0, lower: 0, indistinguishable: 0 };
-  for (const e of f.entries) out[e.decision]++;
-  return out;
+  const d = byDecision(f.entries);
+  return { higher: d.higher.length, lower: d.lower.length, indistinguishable: d.indistinguishable.length };
 }
 
 function scaleWords(s: LoadedStudy): string {
@@ -402,7 +393,7 @@ function theoremClaim(theorem: LoadedStudy | null): Claim {
 }
 
 /** Proposed method against its plain peer, per headline family. */
-const GLOBAL_MINIMA_PAIRS: readonly [string, string][] = [
+export const GLOBAL_MINIMA_PAIRS: readonly [string, string][] = [
   ['qsgd-lgv', 'gd'],
   ['qsgd-ref', 'gd'],
   ['qtadam-lgv', 'adam'],

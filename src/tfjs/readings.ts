@@ -110,8 +110,9 @@ export async function renderReadingsReport(reportParent: string, runs: readonly 
   }
   const m = read[0].manifest;
   const averageOf = (r: ReadingRun, subject: OptimizerName) => r.comparisons.find((c) => c.subject === subject)?.average ?? null;
-  const finished = (r: ReadingRun, o: OptimizerName) => r.cells.filter((c) => c.optimizer === o && c.history.length >= m.epochs).length;
-  const planned = m.lrs.length * m.seeds.length;
+  // Per row (optimizer and λ): runs that reached the last epoch, out of the seeds planned.
+  const finished = (r: ReadingRun, o: OptimizerName, lr: number) => r.cells.filter((c) => c.optimizer === o && c.lr === lr && c.history.length >= m.epochs).length;
+  const planned = m.seeds.length;
   const verdicts = read.map((r) => {
     const words = QUANTIZED.map((o) => {
       const avg = averageOf(r, o);
@@ -131,7 +132,7 @@ export async function renderReadingsReport(reportParent: string, runs: readonly 
       m.lrs.map((lr) => {
         const last = rows.filter((x) => x.reading === r.reading && x.optimizer === DISPLAY[o] && x.lr === `λ = ${lrLabel(lr)}`).at(-1);
         const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
-        return [`\`${r.reading}\``, DISPLAY[o], lrLabel(lr), last ? String(last.p) : '—', pct(last?.vanishing), pct(last?.zeroUpdates), `${finished(r, o)}/${planned}`];
+        return [`\`${r.reading}\``, DISPLAY[o], lrLabel(lr), last ? String(last.p) : '—', pct(last?.vanishing), pct(last?.zeroUpdates), `${finished(r, o, lr)}/${planned}`];
       }),
     ),
   );

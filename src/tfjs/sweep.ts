@@ -7,7 +7,7 @@
 import { describeReading, READING_NAMES, READINGS, sameReading, type Reading } from '../core/reading.ts';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCifar10, prefix, DEFAULT_CACHE_DIR } from './data.ts';
+import { loadCifar10, prefix, DEFAULT_CACHE_DIR, type Split } from './data.ts';
 import type { ModelName } from './models.ts';
 import { cellName, DEFAULT_BATCH, DEFAULT_QUANTIZATION, lrLabel, normalizeQuantization, type OptimizerName, type QuantizationConfig } from './names.ts';
 import { readLog, sameConfig, trainRun, type EpochRecord, type RunConfig } from './train.ts';
@@ -228,9 +228,15 @@ export async function runSweep(
     const manifest: Manifest = { ...plan, backend, createdAt: new Date().toISOString(), ...(shard.count > 1 ? { processes: shard.count } : {}) };
     writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   }
-  const data = loadCifar10(dataDir);
-  const train = prefix(data.train, plan.trainSubset);
-  const test = prefix(data.test, plan.testSubset);
+  // Decoded only when a cell trains: rendering or resuming a finished (or wholly reused) sweep reads no images.
+  let splits: { train: Split; test: Split } | undefined;
+  const data = () => {
+    if (!splits) {
+      const cifar = loadCifar10(dataDir);
+      splits = { train: prefix(cifar.train, plan.trainSubset), test: prefix(cifar.test, plan.testSubset) };
+    }
+    return splits;
+  };
   const cells = gridCells(plan, shard);
   const results: CellResult[] = [];
   for (const [index, { optimizer, lr, seed }] of cells.entries()) {
@@ -250,6 +256,7 @@ export async function runSweep(
       results.push({ optimizer, lr, seed, history: logged });
       continue;
     }
+    const { train, test } = data();
     const history = await trainRun(config, train, test, {
       log: join(dir, `${name}.jsonl`),
       checkpoint: join(dir, `${name}.ckpt.json`),

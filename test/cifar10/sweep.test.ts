@@ -2,7 +2,11 @@
 import { READINGS } from '../../src/core/reading.ts';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { commandFor, gridCells, type SweepPlan } from '../../src/tfjs/sweep.ts';
+import { cellName, commandFor, gridCells, reusedMarker, runSweep, type SweepPlan } from '../../src/tfjs/sweep.ts';
+import type { EpochRecord } from '../../src/tfjs/train.ts';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { planFrom, register } from '../../src/cli/commands/cifar10.ts';
 import { DEFAULT_QUANTIZATION } from '../../src/tfjs/names.ts';
 import { ADAM_DEFAULTS } from '../../src/core/learning.ts';
@@ -55,4 +59,60 @@ describe('the command a report prints', () => {
       expect(await planOf(commandFor(original))).toEqual(original);
     });
   }
+});
+
+/** A finished epoch record, as a log line of a committed report holds it. */
+function record(epoch: number, testAccuracy: number): EpochRecord {
+  return {
+    epoch, loss: 2.1, trainAccuracy: 0.2, testAccuracy, p: null, pMaxTensor: null, Q: null, t: null, vanishingFraction: null,
+    raises: null, zeroUpdateFraction: null, diverged: false, steps: 4, seconds: 1, imagesPerSecond: 512,
+  } as EpochRecord;
+}
+
+describe('a sweep resumed from committed reports (a fresh machine: empty runs directory)', () => {
+  /** reports/<run>/ as `qle cifar10` commits it: the manifest and one log per cell. */
+  function commitReport(parent: string, committed: SweepPlan, accuracy: (cell: string) => number): void {
+    const dir = join(parent, committed.run);
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...committed, backend: 'cpu', createdAt: '2026-11-27T00:00:00.000Z' }));
+    for (const { optimizer, lr, seed } of gridCells(committed)) {
+      const name = cellName(optimizer, lr, seed);
+      writeFileSync(join(dir, 'logs', `${name}.jsonl`), `${JSON.stringify(record(1, accuracy(name)))}\n`);
+    }
+  }
+  const small: SweepPlan = { ...plan, optimizers: ['sgd', 'qsgd'], lrs: [2 ** -6], seeds: [1] };
+  const noTraining = { onStep: () => { throw new Error('a cell trained instead of being reused'); } };
+
+  it('takes its own finished runs from its own committed report, and decodes no image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-sweep-reuse-'));
+    try {
+      commitReport(join(dir, 'reports'), small, (name) => (name.startsWith('sgd') ? 0.31 : 0.27));
+      // An empty data directory: loading CIFAR-10 would fetch it; reuse must not need it.
+      const results = await runSweep(small, 'cpu', join(dir, 'runs'), join(dir, 'no-data'), { ...noTraining, reportParent: join(dir, 'reports') });
+      expect(results.map((r) => [r.optimizer, r.history[0].testAccuracy])).toEqual([['sgd', 0.31], ['qsgd', 0.27]]);
+      expect(existsSync(join(dir, 'no-data', 'train-images.u8'))).toBe(false);
+      for (const r of results) expect(existsSync(reusedMarker(join(dir, 'runs', small.run), cellName(r.optimizer, r.lr, r.seed)))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--reuse takes only the cells whose configuration is identical (the baselines), from the other run\'s committed report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qle-sweep-reuse-'));
+    try {
+      commitReport(join(dir, 'reports'), small, () => 0.3);
+      const variant: SweepPlan = { ...small, run: 'variant', optimizers: ['sgd'], reuseFrom: small.run };
+      const results = await runSweep(variant, 'cpu', join(dir, 'runs'), join(dir, 'no-data'), { ...noTraining, reportParent: join(dir, 'reports') });
+      expect(results.map((r) => r.history[0].testAccuracy)).toEqual([0.3]);
+      // A quantized cell of another reading is not the same configuration: it goes to train, and the first thing
+      // training does is decode the images (here a data "directory" that is a file, so it fails at once).
+      const other: SweepPlan = { ...small, run: 'other', optimizers: ['qsgd'], reuseFrom: small.run, quantization: { ...small.quantization, reading: READINGS.tensor } };
+      const notADirectory = join(dir, 'data-file');
+      writeFileSync(notADirectory, '');
+      await expect(runSweep(other, 'cpu', join(dir, 'runs'), notADirectory, { ...noTraining, reportParent: join(dir, 'reports') })).rejects.toThrow(/data-file/);
+      expect(existsSync(reusedMarker(join(dir, 'runs', 'other'), cellName('qsgd', 2 ** -6, 1)))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

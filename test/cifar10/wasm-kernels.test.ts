@@ -8,6 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '../../src/tfjs/tf.ts';
 import { createRng } from '../../src/core/rng.ts';
+import { relativeDifference } from './relative-difference.ts';
 
 // Any download attempt while the wasm backend loads fails the suite (checked below).
 const fetchCalls: string[] = [];
@@ -25,16 +26,6 @@ const { registerWasmTrainingKernels, isOursRegistered, WASM_TRAINING_KERNELS } =
 const { callShipped, release } = await import('../../src/tfjs/kernels/wasm-calls.ts');
 
 const TOLERANCE = 1e-5;
-
-function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return a.length !== b.length ? Infinity : diff / (scale || 1);
-}
 
 /** Run f on wasm and on cpu; the largest per-tensor relative difference of its outputs. */
 function wasmVsCpu(f: () => tf.Tensor[]): number {

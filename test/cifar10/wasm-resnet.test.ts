@@ -9,6 +9,7 @@ import * as tf from '../../src/tfjs/tf.ts';
 import { loadTf } from '../../src/tfjs/backend.ts';
 import { buildModel, initializeWeights } from '../../src/tfjs/models.ts';
 import { missingTrainingKernels, registerWasmTrainingKernels, restoreShipped, WASM_TRAINING_KERNELS } from '../../src/tfjs/kernels/register.ts';
+import { relativeDifference } from './relative-difference.ts';
 
 await loadTf({ backend: 'wasm' });
 await loadTf({ backend: 'cpu', quiet: true });
@@ -40,16 +41,6 @@ function resnet8Step(backend: string): Map<string, Float32Array> {
     model.dispose();
     tf.setBackend('wasm');
   }
-}
-
-function relativeDifference(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return a.length !== b.length ? Infinity : diff / (scale || 1);
 }
 
 describe('ResNet-8 on wasm', () => {

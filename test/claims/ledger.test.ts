@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADAM_DEFAULTS } from '../../src/core/learning.ts';
 import { READINGS } from '../../src/core/reading.ts';
-import { buildClaims, claimsMarkdown, ledgerRoot, writeClaims } from '../../src/claims/ledger.ts';
+import { buildClaims, claimsMarkdown, GLOBAL_MINIMA_PAIRS, ledgerRoot, writeClaims } from '../../src/claims/ledger.ts';
+import { HEADLINE_PAIRS } from '../../simulations/studies/headline.ts';
 import { cellName, DEFAULT_QUANTIZATION, type OptimizerName } from '../../src/tfjs/names.ts';
 import type { Manifest } from '../../src/tfjs/sweep.ts';
 
@@ -83,15 +84,9 @@ function family(id: string, subject: string, other: string, decisions: ('higher'
   };
 }
 
+/** A headline results file holding the families the global-minima claim reads, decisions[i] for the i-th. */
 function headline(decisions: ('higher' | 'lower' | 'indistinguishable')[][]) {
-  const pairs = [
-    ['qsgd-lgv', 'gd'],
-    ['qsgd-ref', 'gd'],
-    ['qtadam-lgv', 'adam'],
-    ['qtadam-ref', 'adam'],
-    ['qsgd-lgv-noise', 'sgd'],
-    ['qsgd-ref-noise', 'sgd'],
-  ];
+  const pairs = GLOBAL_MINIMA_PAIRS;
   return {
     study: 'headline',
     command: 'c',
@@ -174,11 +169,20 @@ describe('claims ledger', () => {
     expect(verdictOf(dir, 'wnh')).toBe('refuted');
   });
 
+  it('global minima reads families the headline study writes: each a proposed variant against a plain peer', () => {
+    expect(GLOBAL_MINIMA_PAIRS.length).toBeGreaterThan(0);
+    for (const pair of GLOBAL_MINIMA_PAIRS) {
+      expect(HEADLINE_PAIRS).toContainEqual(pair);
+      expect(pair[0]).toMatch(/^q(sgd|tadam)-/);
+      expect(['gd', 'sgd', 'adam']).toContain(pair[1]);
+    }
+  });
+
   it('global minima: all indistinguishable → not supported at this scale; higher nowhere lower → supported; mixed → depends; lower only → refuted', () => {
     const dir = root();
     write(dir, 'headline/results.json', headline([]));
     expect(verdictOf(dir, 'global-minima')).toBe('not supported at this scale');
-    write(dir, 'headline/results.json', headline(Array(6).fill(['higher', 'indistinguishable'])));
+    write(dir, 'headline/results.json', headline(Array(GLOBAL_MINIMA_PAIRS.length).fill(['higher', 'indistinguishable'])));
     expect(verdictOf(dir, 'global-minima')).toBe('supported');
     write(dir, 'headline/results.json', headline([['higher'], ['lower']]));
     expect(verdictOf(dir, 'global-minima')).toBe('depends on the reading');

@@ -141,6 +141,13 @@ describe('non-finite results and impossible sizes are errors', () => {
     refused(await runInProcess(['cifar10', '--lr', '2^-6', '--optimizer', 'qsgd', '--p0', '2000', '--runs-dir', 'runs'], { cwd }), 2, /--p0 \(2000\) must not exceed --pmax/);
     expect(existsSync(join(cwd, 'runs'))).toBe(false);
   });
+
+  it('cifar10 --reuse of an unknown run: refused before tfjs loads, naming both places it looked', async () => {
+    const cwd = folder('reuse');
+    const args = ['cifar10', '--lr', '2^-6', '--optimizer', 'qsgd', '--reuse', 'nosuch', '--runs-dir', 'runs', '--report-dir', 'reports'];
+    refused(await runInProcess(args, { cwd }), 2, /--reuse: no run nosuch in runs or reports/);
+    expect(existsSync(join(cwd, 'runs'))).toBe(false);
+  });
 });
 
 describe('output problems after the work began: one line, exit 1, no temporary file left', () => {

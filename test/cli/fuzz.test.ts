@@ -4,15 +4,19 @@
  * stderr line `qle: …` (never a stack trace nor "internal error"), and nothing is written outside
  * the scratch folder. Values mix valid ones with the edge cases of issue 13 (empty, ",", huge,
  * non-finite, a file where a folder is expected). Work is kept cheap: report runs 2 runs × 20
- * steps without figures, cifar10 always --dry-run (it stops before tfjs).
+ * steps without figures and always names its studies (no name runs everything, the spec evidence
+ * included: ~10 s a run, so that path is run once, not fuzzed), cifar10 always --dry-run (it stops
+ * before tfjs). Fixed seed; the run counts scale with QLE_RUNS (default 200: 60 runs a command,
+ * 25 for vectors and report).
  */
 import fc from 'fast-check';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED } from '../../properties/config.ts';
+import { scaledRuns, SEED } from '../../properties/config.ts';
 import { RULES } from '../../src/check/rules/index.ts';
 import { problemsWith, repositoryFingerprint, runInProcess, scratch } from './in-process.ts';
+import type { CliResult } from './run.ts';
 
 const box = scratch('fuzz');
 let traceFile = '';
@@ -72,9 +76,7 @@ async function fuzz(property: fc.Arbitrary<{ args: string[]; stdin?: string }>, 
   const exits: Record<number, number> = {};
   await fc.assert(
     fc.asyncProperty(property, async ({ args, stdin }) => {
-      const result = await runInProcess(args, { cwd: workspace(), stdin });
-      const problems = problemsWith(result);
-      if (problems.length) throw new Error(`${problems.join('; ')}\nstderr: ${result.stderr.slice(0, 500)}`);
+      const result = await runChecked(args, stdin);
       exits[result.status!] = (exits[result.status!] ?? 0) + 1;
     }),
     { seed: SEED, numRuns },
@@ -83,11 +85,27 @@ async function fuzz(property: fc.Arbitrary<{ args: string[]; stdin?: string }>, 
   return exits;
 }
 
+/** One run in a fresh workspace; throws what is wrong with its exit code or output. */
+async function runChecked(args: string[], stdin?: string): Promise<CliResult> {
+  const result = await runInProcess(args, { cwd: workspace(), stdin });
+  const problems = problemsWith(result);
+  if (problems.length) throw new Error(`${problems.join('; ')}\nstderr: ${result.stderr.slice(0, 500)}`);
+  return result;
+}
+
+/** Runs of a command that costs about as much as parsing its arguments. */
+const RUNS = scaledRuns(0.3);
+/** Runs of a command that does real work when its arguments are valid (vectors, report). */
+const WORK_RUNS = scaledRuns(0.125);
+
 /** Both outcomes were exercised: some runs did the work, some were refused. */
 function mixed(exits: Record<number, number>): void {
   expect(exits[0] ?? 0).toBeGreaterThan(0);
   expect((exits[1] ?? 0) + (exits[2] ?? 0)).toBeGreaterThan(0);
 }
+
+/** The cheapest valid scale of `qle report`. */
+const CHEAP_REPORT = ['--runs', '2', '--steps', '20', '--objectives', 'double-well', '--optimizers', 'gd', '--workers', '0'];
 
 const scheduleOptions: Options = {
   '--base': junk, '--eta': junk, '--C': junk, '--beta': junk, '--kappa': junk, '--p0': junk, '--pmax': junk, '--steps': junk, '--json': null,
@@ -95,24 +113,24 @@ const scheduleOptions: Options = {
 
 describe('argv fuzz: exit 0/1/2, at most one stderr line, no trace, nothing written outside the scratch folder', () => {
   it('schedule', async () => {
-    mixed(await fuzz(fc.tuple(junk, argv(scheduleOptions)).map(([steps, rest]) => ({ args: ['schedule', '--steps', steps, ...rest] })), 60));
+    mixed(await fuzz(fc.tuple(junk, argv(scheduleOptions)).map(([steps, rest]) => ({ args: ['schedule', '--steps', steps, ...rest] })), RUNS));
   });
 
   it('quantize', async () => {
     const stdin = fc.oneof(fc.array(fc.double(), { maxLength: 5 }).map((xs) => JSON.stringify(xs)), fc.json(), fc.string({ maxLength: 12 }), fc.constant('[1e400]'));
     const options: Options = { '--mode': fc.oneof(fc.constantFrom('round', 'floor'), junk), '--eta': junk, '--base': junk, '--p': junk, '--json': null };
-    mixed(await fuzz(fc.record({ rest: argv(options), stdin }).map(({ rest, stdin }) => ({ args: ['quantize', '--mode', 'round', '--p', '3', ...rest], stdin })), 60));
+    mixed(await fuzz(fc.record({ rest: argv(options), stdin }).map(({ rest, stdin }) => ({ args: ['quantize', '--mode', 'round', '--p', '3', ...rest], stdin })), RUNS));
   });
 
   it('check', async () => {
     const rules = fc.oneof(fc.constantFrom(...RULES.map((r) => r.id), 'nope', `${RULES[0].id},nope`), junk);
     const trace = fc.oneof(fc.constantFrom('trace.jsonl', 'empty.jsonl', 'garbage.jsonl', 'dir', 'file', 'missing.jsonl'), junk);
     const options: Options = { '--json': null, '--max-per-rule': junk, '--max-line-chars': junk, '--rules': rules };
-    mixed(await fuzz(fc.tuple(trace, argv(options, 3)).map(([file, rest]) => ({ args: ['check', ...rest, file] })), 60));
+    mixed(await fuzz(fc.tuple(trace, argv(options, 3)).map(([file, rest]) => ({ args: ['check', ...rest, file] })), RUNS));
   });
 
   it('vectors', async () => {
-    mixed(await fuzz(argv({ '--out': paths }, 2).map((rest) => ({ args: ['vectors', '--out', 'out', ...rest] })), 25));
+    mixed(await fuzz(argv({ '--out': paths }, 2).map((rest) => ({ args: ['vectors', '--out', 'out', ...rest] })), WORK_RUNS));
   });
 
   it('report', async () => {
@@ -125,9 +143,12 @@ describe('argv fuzz: exit 0/1/2, at most one stderr line, no trace, nothing writ
       '--objective-box': fc.oneof(fc.constantFrom('-2,2', '2,-2', '1'), edge), '--objective-module': paths, '--optimizer-module': paths,
       '--objective-dims': edge,
     };
-    const studies = fc.subarray(['headline', 'theorem', 'lr-sweep', 'nope', ''], { maxLength: 2 });
-    const cheap = ['--runs', '2', '--steps', '20', '--objectives', 'double-well', '--optimizers', 'gd', '--workers', '0'];
-    mixed(await fuzz(fc.tuple(studies, argv(options, 4)).map(([names, rest]) => ({ args: ['report', ...names, ...cheap, ...rest, '--no-figures'] })), 25));
+    const studies = fc.subarray(['headline', 'theorem', 'lr-sweep', 'claims', 'nope', ''], { minLength: 1, maxLength: 2 });
+    mixed(await fuzz(fc.tuple(studies, argv(options, 4)).map(([names, rest]) => ({ args: ['report', ...names, ...CHEAP_REPORT, ...rest, '--no-figures'] })), WORK_RUNS));
+  });
+
+  it('report without study names (everything, the spec evidence included), once', async () => {
+    expect((await runChecked(['report', ...CHEAP_REPORT, '--no-figures'])).status).toBe(0);
   });
 
   it('step (stdin JSON: valid-looking requests with edge values, and junk)', async () => {
@@ -143,7 +164,7 @@ describe('argv fuzz: exit 0/1/2, at most one stderr line, no trace, nothing writ
       { requiredKeys: [] },
     );
     const stdin = fc.oneof(request.map((r) => JSON.stringify(r)), fc.json(), fc.string({ maxLength: 12 }));
-    const exits = await fuzz(fc.record({ json: fc.boolean(), stdin }).map(({ json, stdin }) => ({ args: ['step', ...(json ? ['--json'] : [])], stdin })), 60);
+    const exits = await fuzz(fc.record({ json: fc.boolean(), stdin }).map(({ json, stdin }) => ({ args: ['step', ...(json ? ['--json'] : [])], stdin })), RUNS);
     expect((exits[1] ?? 0) + (exits[2] ?? 0)).toBeGreaterThan(0);
   });
 
@@ -156,6 +177,6 @@ describe('argv fuzz: exit 0/1/2, at most one stderr line, no trace, nothing writ
       '--no-bound': null, '--per-tensor': null, '--adam-eps': junk, '--reuse': junk, '--shard': fc.oneof(fc.constantFrom('1/2', '3/2', '0/1'), junk), '--no-report': null,
       '--backend': fc.oneof(fc.constantFrom('auto', 'wasm', 'cpu'), junk),
     };
-    mixed(await fuzz(argv(options, 6).map((rest) => ({ args: ['cifar10', '--optimizer', 'qsgd', '--lr', '2^-6', ...rest, '--dry-run'] })), 60));
+    mixed(await fuzz(argv(options, 6).map((rest) => ({ args: ['cifar10', '--optimizer', 'qsgd', '--lr', '2^-6', ...rest, '--dry-run'] })), RUNS));
   });
 });
