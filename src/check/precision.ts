@@ -11,7 +11,7 @@
  * [Q_p·h·(1 − 2^-22), Q_p·h·(1 + 2^-22)] (two roundings of 2^-24 each, with a factor 2 to spare).
  * Away from boundaries that set is the single exact k, so the check stays sharp.
  */
-import { gridIndex, gridValue, QuantizerRangeError, type Grid, type QuantMode } from '../core/quantizer.ts';
+import { gridIndex, gridValue, type Grid, type QuantMode } from '../core/quantizer.ts';
 import { ulp32 } from '../core/floats.ts';
 import { allocateFloat64 } from '../wasm/kernels.ts';
 import { quantizeVectorInto } from '../wasm/quantize.ts';
@@ -55,6 +55,19 @@ export function nearestIndex(x: number, grid: Grid): number {
   return gridIndex(x, grid, 'round');
 }
 
+/**
+ * n doubles in the kernels' memory (so the kernels read them in place), or in ordinary memory when
+ * that memory cannot hold them (4 GiB at most): the vectors are then checked on the JS paths.
+ */
+export function checkerFloat64(n: number): Float64Array {
+  try {
+    return allocateFloat64(n);
+  } catch (error) {
+    if (error instanceof RangeError) return new Float64Array(n);
+    throw error;
+  }
+}
+
 /** Per slot: a copy of the input when it is not a Float64Array, and the output. */
 const scratch: { input: Float64Array; output: Float64Array }[] = [0, 1].map(() => ({ input: new Float64Array(0), output: new Float64Array(0) }));
 
@@ -74,8 +87,8 @@ export function quantizeAll(values: ArrayLike<number>, grid: Grid, mode: QuantMo
 export function quantizeSlice(values: ArrayLike<number>, from: number, n: number, grid: Grid, mode: QuantMode, slot: 0 | 1): Float64Array | undefined {
   const buffers = scratch[slot];
   if (buffers.output.length < n) {
-    buffers.input = allocateFloat64(n);
-    buffers.output = allocateFloat64(n);
+    buffers.input = checkerFloat64(n);
+    buffers.output = checkerFloat64(n);
   }
   let source: Float64Array;
   let offset = from;
@@ -88,7 +101,9 @@ export function quantizeSlice(values: ArrayLike<number>, from: number, n: number
   try {
     quantizeVectorInto(source, offset, buffers.output, 0, n, grid, mode);
   } catch (error) {
-    if (error instanceof QuantizerRangeError) return undefined;
+    // A value out of the quantizer's range (QuantizerRangeError), or no room left in the kernels'
+    // memory for a copy: either way the caller's per-component path decides, as exactly.
+    if (error instanceof RangeError) return undefined;
     throw error;
   }
   return buffers.output;

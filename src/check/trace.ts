@@ -14,8 +14,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { indexOfResolution, makeGrid, type QuantMode } from '../core/quantizer.ts';
 import type { CapRule, Granularity, Reading, VanishingTest } from '../core/reading.ts';
 import { validateSchedule, type AlgorithmSwitches, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
-import { allocateFloat64 } from '../wasm/kernels.ts';
 import type { Line } from './lines.ts';
+import { checkerFloat64 } from './precision.ts';
 import { describeSchemaError, traceValidators, TRACE_VERSION, TRACE_VERSION_2 } from './schema.ts';
 
 export type Precision = 'float64' | 'float32';
@@ -112,7 +112,7 @@ export class SidecarReader {
     }
     const i = entry.next;
     entry.next = 1 - i;
-    if (!entry.blocks[i] || entry.blocks[i].length !== count) entry.blocks[i] = this.bytes === 8 ? allocateFloat64(count) : new Float32Array(count);
+    if (!entry.blocks[i] || entry.blocks[i].length !== count) entry.blocks[i] = this.bytes === 8 ? checkerFloat64(count) : new Float32Array(count);
     return entry.blocks[i];
   }
 
