@@ -11,7 +11,7 @@
  * [Q_p·h·(1 − 2^-22), Q_p·h·(1 + 2^-22)] (two roundings of 2^-24 each, with a factor 2 to spare).
  * Away from boundaries that set is the single exact k, so the check stays sharp.
  */
-import { gridIndex, gridValue, type Grid, type QuantMode } from '../core/quantizer.ts';
+import { gridIndex, gridValue, quantizeInto, type Grid, type QuantMode } from '../core/quantizer.ts';
 import { ulp32 } from '../core/floats.ts';
 import { allocateFloat64 } from '../wasm/kernels.ts';
 import { quantizeVectorInto } from '../wasm/quantize.ts';
@@ -68,6 +68,9 @@ export function checkerFloat64(n: number): Float64Array {
   }
 }
 
+/** Vectors shorter than this are quantized in JS (quantizeInto, the kernel's definition). */
+const SHORT = 64;
+
 /** Per slot: a copy of the input when it is not a Float64Array, and the output. */
 const scratch: { input: Float64Array; output: Float64Array }[] = [0, 1].map(() => ({ input: new Float64Array(0), output: new Float64Array(0) }));
 
@@ -99,7 +102,9 @@ export function quantizeSlice(values: ArrayLike<number>, from: number, n: number
     offset = 0;
   }
   try {
-    quantizeVectorInto(source, offset, buffers.output, 0, n, grid, mode);
+    // A short vector costs more to hand to the kernel than to quantize (the same bits either way).
+    if (n < SHORT) quantizeInto(source, offset, buffers.output, 0, n, grid, mode);
+    else quantizeVectorInto(source, offset, buffers.output, 0, n, grid, mode);
   } catch (error) {
     // A value out of the quantizer's range (QuantizerRangeError), or no room left in the kernels'
     // memory for a copy: either way the caller's per-component path decides, as exactly.
