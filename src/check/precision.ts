@@ -13,7 +13,7 @@
  */
 import { gridIndex, gridValue, quantizeInto, type Grid, type QuantMode } from '../core/quantizer.ts';
 import { ulp32 } from '../core/floats.ts';
-import { allocateFloat64 } from '../wasm/kernels.ts';
+import { allocateFloat64, KernelSettingError } from '../wasm/kernels.ts';
 import { quantizeVectorInto } from '../wasm/quantize.ts';
 import type { Precision } from './trace.ts';
 
@@ -63,7 +63,7 @@ export function checkerFloat64(n: number): Float64Array {
   try {
     return allocateFloat64(n);
   } catch (error) {
-    if (error instanceof RangeError) return new Float64Array(n);
+    if (error instanceof RangeError && !(error instanceof KernelSettingError)) return new Float64Array(n);
     throw error;
   }
 }
@@ -108,7 +108,7 @@ export function quantizeSlice(values: ArrayLike<number>, from: number, n: number
   } catch (error) {
     // A value out of the quantizer's range (QuantizerRangeError), or no room left in the kernels'
     // memory for a copy: either way the caller's per-component path decides, as exactly.
-    if (error instanceof RangeError) return undefined;
+    if (error instanceof RangeError && !(error instanceof KernelSettingError)) return undefined;
     throw error;
   }
   return buffers.output;
