@@ -202,16 +202,33 @@ function curveSpec(rows: ReturnType<typeof curveRows>, field: 'test' | 'train' |
     spec: {
       width: 200,
       height: 160,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { values: epochs, format: 'd' } },
-        y: { field, type: 'quantitative', title, scale: log ? { type: 'log' } : { zero: false } },
-        color: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]) },
-        strokeDash: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]), legend: null },
-      },
+      layer: [
+        {
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { values: epochs, format: 'd' } },
+            y: { field, type: 'quantitative', title, scale: log ? { type: 'log' } : { zero: false } },
+            color: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]) },
+            strokeDash: { field: 'optimizer', type: 'nominal', sort: COLUMNS.map((o) => DISPLAY[o]), legend: null },
+          },
+        },
+        // Accuracy panels carry chance level (10 classes): a collapsed optimizer sits on this line.
+        ...(field === 'loss'
+          ? []
+          : [
+              {
+                transform: [{ aggregate: [{ op: 'count', as: 'n' }] }],
+                mark: { type: 'rule', color: 'gray', strokeDash: [2, 2] },
+                encoding: { y: { datum: CHANCE_PERCENT } },
+              },
+            ]),
+      ],
     },
   };
 }
+
+/** Top-1 of guessing among CIFAR-10's ten balanced classes, in percent. */
+const CHANCE_PERCENT = 10;
 
 function minutes(seconds: number): string {
   return `${(seconds / 60).toFixed(1)} min`;
@@ -229,21 +246,38 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   const dir = join(reportParent, run);
   makeDirectory(join(dir, 'logs'));
   const source = runDirectory(runsDir, run);
+  // Read before this render overwrites it: a run resumed from its own committed report keeps its earlier wall time.
+  const committedWall = existsSync(join(dir, 'results.json')) ? (JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { wallSeconds?: number }).wallSeconds : undefined;
   for (const c of cells) {
     const name = `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`;
     if (existsSync(join(source, name))) copyFileSync(join(source, name), join(dir, 'logs', name));
   }
   writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
-  const reused = cells.filter((c) => existsSync(reusedMarker(source, cellName(c.optimizer, c.lr, c.seed))));
+  // A marker names the run a cell was copied from: another run (--reuse), or this run's own committed
+  // report (a sweep resumed on a machine whose runs directory was empty): only the first is "reused".
+  const markerOf = (c: CellResult) => reusedMarker(source, cellName(c.optimizer, c.lr, c.seed));
+  const copiedFrom = (c: CellResult) => (existsSync(markerOf(c)) ? readFileSync(markerOf(c), 'utf8').trim() : null);
+  const ownCopies = cells.filter((c) => copiedFrom(c) === run);
+  const reused = cells.filter((c) => copiedFrom(c) !== null && copiedFrom(c) !== run);
   const reusedNote = reused.length
-    ? ` ${reused.length} of the runs (${[...new Set(reused.map((c) => DISPLAY[c.optimizer]))].join(', ')}) were copied from run \`${manifest.reuseFrom}\`, where the identical configuration had finished; their compute time is counted here.`
+    ? ` ${reused.length} of the runs (${[...new Set(reused.map((c) => DISPLAY[c.optimizer]))].join(', ')}) were copied from run ${[...new Set(reused.map((c) => `\`${copiedFrom(c)}\``))].join(', ')}, where the identical configuration had finished; their compute time is counted here.`
     : '';
   const records = cells.flatMap((c) => c.history);
   const computeSeconds = records.reduce((s, r) => s + r.seconds, 0);
   const imagesTrained = cells.reduce((s, c) => s + c.history.length * manifest.trainSubset, 0);
-  const logTimes = cells.map((c) => join(source, `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`)).filter(existsSync).map((p) => statSync(p).mtimeMs);
-  const wallSeconds = logTimes.length ? (Math.max(...logTimes) - Date.parse(manifest.createdAt)) / 1000 : 0;
+  const logTime = (c: CellResult) => statSync(join(source, `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`)).mtimeMs;
+  const logged = cells.filter((c) => existsSync(join(source, `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`)));
+  let wallSeconds: number;
+  if (ownCopies.length > 0) {
+    // Resumed from the committed report: its wall time, plus this machine's, from the first copy to the last new log.
+    const resumed = Math.min(...ownCopies.map((c) => statSync(markerOf(c)).mtimeMs));
+    const fresh = logged.filter((c) => !ownCopies.includes(c)).map(logTime);
+    wallSeconds = (committedWall ?? 0) + (fresh.length ? Math.max(0, Math.max(...fresh) - resumed) / 1000 : 0);
+  } else {
+    const logTimes = logged.map(logTime);
+    wallSeconds = logTimes.length ? (Math.max(...logTimes) - Date.parse(manifest.createdAt)) / 1000 : 0;
+  }
   const finished = summaries.reduce((s, x) => s + x.finishedRuns, 0);
   const planned = summaries.reduce((s, x) => s + x.runs, 0);
 
@@ -283,8 +317,8 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
 
   const curve = curveRows(manifest, cells);
   const figures = [
-    { name: 'test-accuracy', spec: curveSpec(curve, 'test', 'test top-1 (%)', false, manifest), caption: 'Test top-1 (mean over seeds) per epoch' },
-    { name: 'train-accuracy', spec: curveSpec(curve, 'train', 'train top-1 (%)', false, manifest), caption: 'Running train top-1 (mean over seeds) per epoch' },
+    { name: 'test-accuracy', spec: curveSpec(curve, 'test', 'test top-1 (%)', false, manifest), caption: 'Test top-1 (mean over seeds) per epoch; dashed grey line: chance (10%)' },
+    { name: 'train-accuracy', spec: curveSpec(curve, 'train', 'train top-1 (%)', false, manifest), caption: 'Running train top-1 (mean over seeds) per epoch; dashed grey line: chance (10%)' },
     { name: 'loss', spec: curveSpec(curve, 'loss', 'training cross-entropy', true, manifest), caption: 'Mean training cross-entropy per epoch (log scale)' },
   ];
   for (const f of figures) {

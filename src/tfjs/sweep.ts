@@ -206,6 +206,16 @@ function reusedBackends(runsDir: string, reportParent: string, from: string): st
   return path ? backendsOf(readManifest(path)) : [];
 }
 
+/** The same grid with the same configuration in every cell (key order and legacy quantization fields aside). */
+function samePlan(a: SweepPlan, b: SweepPlan): boolean {
+  const grid = (p: SweepPlan) => gridCells(p).map((c) => `${c.optimizer}/${c.lr}/${c.seed}`).sort().join(' ');
+  return (
+    a.run === b.run &&
+    grid(a) === grid(b) &&
+    gridCells(b).every((c) => sameConfig(configFor(a, c.optimizer, c.lr, c.seed), configFor(b, c.optimizer, c.lr, c.seed)))
+  );
+}
+
 /** Run (or resume) every cell of the plan: seed, then optimizer, then learning rate. */
 export async function runSweep(
   plan: SweepPlan,
@@ -225,7 +235,18 @@ export async function runSweep(
     }
     if (shard.count > (processes ?? 1)) writeFileAtomic(manifestPath, JSON.stringify({ ...saved, processes: shard.count } satisfies Manifest, null, 2) + '\n');
   } else {
-    const manifest: Manifest = { ...plan, backend, createdAt: new Date().toISOString(), ...(shard.count > 1 ? { processes: shard.count } : {}) };
+    // A run whose report is committed continues under its identity there (backend, start, processes).
+    const committedPath = join(hooks.reportParent ?? DEFAULT_REPORT_PARENT, plan.run, 'manifest.json');
+    const committed = existsSync(committedPath) ? readManifest(committedPath) : null;
+    const continued = committed && samePlan(committed, plan) ? committed : null;
+    const processes = Math.max(continued?.processes ?? 1, shard.count);
+    const manifest: Manifest = {
+      ...plan,
+      backend: continued?.backend ?? backend,
+      ...(continued?.backends ? { backends: continued.backends } : {}),
+      createdAt: continued?.createdAt ?? new Date().toISOString(),
+      ...(processes > 1 ? { processes } : {}),
+    };
     writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   }
   // Decoded only when a cell trains: rendering or resuming a finished (or wholly reused) sweep reads no images.

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { cellName, commandFor, gridCells, reusedMarker, runSweep, type SweepPlan } from '../../src/tfjs/sweep.ts';
 import type { EpochRecord } from '../../src/tfjs/train.ts';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { renderReport } from '../../src/tfjs/report.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planFrom, register } from '../../src/cli/commands/cifar10.ts';
@@ -88,10 +89,18 @@ describe('a sweep resumed from committed reports (a fresh machine: empty runs di
     try {
       commitReport(join(dir, 'reports'), small, (name) => (name.startsWith('sgd') ? 0.31 : 0.27));
       // An empty data directory: loading CIFAR-10 would fetch it; reuse must not need it.
-      const results = await runSweep(small, 'cpu', join(dir, 'runs'), join(dir, 'no-data'), { ...noTraining, reportParent: join(dir, 'reports') });
+      writeFileSync(join(dir, 'reports', small.run, 'results.json'), JSON.stringify({ wallSeconds: 600 }));
+      // Resumed on another backend: the run keeps the identity its committed report gives it.
+      const results = await runSweep(small, 'wasm', join(dir, 'runs'), join(dir, 'no-data'), { ...noTraining, reportParent: join(dir, 'reports') });
       expect(results.map((r) => [r.optimizer, r.history[0].testAccuracy])).toEqual([['sgd', 0.31], ['qsgd', 0.27]]);
       expect(existsSync(join(dir, 'no-data', 'train-images.u8'))).toBe(false);
       for (const r of results) expect(existsSync(reusedMarker(join(dir, 'runs', small.run), cellName(r.optimizer, r.lr, r.seed)))).toBe(true);
+      const manifest = JSON.parse(readFileSync(join(dir, 'runs', small.run, 'manifest.json'), 'utf8'));
+      expect([manifest.backend, manifest.backends, manifest.createdAt]).toEqual(['cpu', undefined, '2026-11-27T00:00:00.000Z']);
+      // Re-rendered: the committed wall time stands, and its own runs are not "copied from" another run.
+      const report = readFileSync(join(await renderReport(join(dir, 'runs'), small.run, join(dir, 'reports')), 'report.md'), 'utf8');
+      expect(report).toMatch(/tfjs backend `cpu`.*, 10\.0 min wall-clock from start to the last log\.\n/);
+      expect(report).not.toMatch(/copied from run/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
