@@ -18,10 +18,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkFile } from '../src/check/checker.ts';
-import { sampleTraceV2, type SampleRunV2Options } from '../src/check/sample-run.ts';
-import { SidecarWriter } from '../src/check/writer.ts';
+import type { SampleRunV2Options } from '../src/check/sample-run.ts';
 import type { TensorSpec } from '../src/core/learner.ts';
-import { READINGS } from '../src/core/reading.ts';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -101,6 +99,12 @@ const MiB = 2 ** 20;
 async function main(): Promise<void> {
   const fileArg = process.argv.indexOf('--file');
   if (process.argv.includes('--phase')) return checkPhase(process.argv[fileArg + 1]);
+  // The writing side (the core Learner, objectives) is loaded here only: a check child loads the checker alone.
+  const [{ sampleTraceV2 }, { SidecarWriter }, { READINGS }] = await Promise.all([
+    import('../src/check/sample-run.ts'),
+    import('../src/check/writer.ts'),
+    import('../src/core/reading.ts'),
+  ]);
   const tensors = resnet32Tensors();
   const weights = tensors.reduce((n, t) => n + t.size, 0);
   const fullSteps = option('full-steps', 20);

@@ -11,8 +11,10 @@
  * [Q_p·h·(1 − 2^-22), Q_p·h·(1 + 2^-22)] (two roundings of 2^-24 each, with a factor 2 to spare).
  * Away from boundaries that set is the single exact k, so the check stays sharp.
  */
-import { gridIndex, gridValue, QuantizerRangeError, quantizeInto, type Grid, type QuantMode } from '../core/quantizer.ts';
+import { gridIndex, gridValue, quantizeInto, type Grid, type QuantMode } from '../core/quantizer.ts';
 import { ulp32 } from '../core/floats.ts';
+import { allocateFloat64, KernelSettingError } from '../wasm/kernels.ts';
+import { quantizeVectorInto } from '../wasm/quantize.ts';
 import type { Precision } from './trace.ts';
 
 /** Relative width of the float32 window around Q_p·h. */
@@ -53,51 +55,61 @@ export function nearestIndex(x: number, grid: Grid): number {
   return gridIndex(x, grid, 'round');
 }
 
-let scratchIn = new Float64Array(0);
-let scratchOut = new Float64Array(0);
-
 /**
- * Q_p of every value by the core's batch quantizer (the fast path of the float64 rules), or
- * undefined when a value leaves the exact range (the caller's per-component path then reports it).
- * The result is a shared scratch buffer: valid until the next call.
+ * n doubles in the kernels' memory (so the kernels read them in place), or in ordinary memory when
+ * that memory cannot hold them (4 GiB at most): the vectors are then checked on the JS paths.
  */
-export function quantizeAll(values: ArrayLike<number>, grid: Grid, mode: QuantMode): Float64Array | undefined {
-  const n = values.length;
-  if (scratchIn.length < n) {
-    scratchIn = new Float64Array(n);
-    scratchOut = new Float64Array(n);
-  }
-  let source: Float64Array;
-  if (values instanceof Float64Array) source = values;
-  else {
-    for (let i = 0; i < n; i++) scratchIn[i] = values[i];
-    source = scratchIn;
-  }
+export function checkerFloat64(n: number): Float64Array {
   try {
-    quantizeInto(source, 0, scratchOut, 0, n, grid, mode);
+    return allocateFloat64(n);
   } catch (error) {
-    if (error instanceof QuantizerRangeError) return undefined;
+    if (error instanceof RangeError && !(error instanceof KernelSettingError)) return new Float64Array(n);
     throw error;
   }
-  return scratchOut;
 }
 
-const coreMatch = new WeakMap<object, boolean>();
+/** Vectors shorter than this are quantized in JS (quantizeInto, the kernel's definition). */
+const SHORT = 64;
+
+/** Per slot: a copy of the input when it is not a Float64Array, and the output. */
+const scratch: { input: Float64Array; output: Float64Array }[] = [0, 1].map(() => ({ input: new Float64Array(0), output: new Float64Array(0) }));
 
 /**
- * float64 only: hq is exactly the core's Q_p(h) on every component (memoised per record, so the
- * rules that need it share one pass). false also when a value leaves the exact range.
+ * Q_p of every value by the core's batch quantizer, on the wasm kernel when the kernels are on
+ * (the fast path of the float64 rules), or undefined when a value leaves the exact range (the
+ * caller's per-component path then reports it). The scratch buffers live in the kernels' memory,
+ * so a Float64Array there (a sidecar block) is quantized without a copy. The result is the slot's
+ * scratch buffer (two slots, so that two results can be used together): valid until the slot's
+ * next call.
  */
-export function matchesCore(record: { readonly h?: ArrayLike<number>; readonly hq?: ArrayLike<number> }, grid: Grid, mode: QuantMode): boolean {
-  const known = coreMatch.get(record);
-  if (known !== undefined) return known;
-  const { h, hq } = record;
-  let same = false;
-  if (h && hq && h.length === hq.length) {
-    const expected = quantizeAll(h, grid, mode);
-    same = expected !== undefined;
-    for (let i = 0; i < h.length && same; i++) same = expected![i] === hq[i];
+export function quantizeAll(values: ArrayLike<number>, grid: Grid, mode: QuantMode, slot: 0 | 1 = 0): Float64Array | undefined {
+  return quantizeSlice(values, 0, values.length, grid, mode, slot);
+}
+
+/** quantizeAll of values[from … from + n − 1], at positions 0 … n − 1 of the result. */
+export function quantizeSlice(values: ArrayLike<number>, from: number, n: number, grid: Grid, mode: QuantMode, slot: 0 | 1): Float64Array | undefined {
+  const buffers = scratch[slot];
+  if (buffers.output.length < n) {
+    buffers.input = checkerFloat64(n);
+    buffers.output = checkerFloat64(n);
   }
-  coreMatch.set(record, same);
-  return same;
+  let source: Float64Array;
+  let offset = from;
+  if (values instanceof Float64Array) source = values;
+  else {
+    for (let i = 0; i < n; i++) buffers.input[i] = values[from + i];
+    source = buffers.input;
+    offset = 0;
+  }
+  try {
+    // A short vector costs more to hand to the kernel than to quantize (the same bits either way).
+    if (n < SHORT) quantizeInto(source, offset, buffers.output, 0, n, grid, mode);
+    else quantizeVectorInto(source, offset, buffers.output, 0, n, grid, mode);
+  } catch (error) {
+    // A value out of the quantizer's range (QuantizerRangeError), or no room left in the kernels'
+    // memory for a copy: either way the caller's per-component path decides, as exactly.
+    if (error instanceof RangeError && !(error instanceof KernelSettingError)) return undefined;
+    throw error;
+  }
+  return buffers.output;
 }

@@ -15,6 +15,7 @@ import { indexOfResolution, makeGrid, type QuantMode } from '../core/quantizer.t
 import type { CapRule, Granularity, Reading, VanishingTest } from '../core/reading.ts';
 import { validateSchedule, type AlgorithmSwitches, type ScheduleParams, type TimeUnit } from '../core/schedule.ts';
 import type { Line } from './lines.ts';
+import { checkerFloat64 } from './precision.ts';
 import { describeSchemaError, traceValidators, TRACE_VERSION, TRACE_VERSION_2 } from './schema.ts';
 
 export type Precision = 'float64' | 'float32';
@@ -90,45 +91,48 @@ export class SidecarReader {
   ) {
     this.fd = openSync(path, 'r');
     this.bytes = dtype === 'float64' ? 8 : 4;
+    this.littleEndian = endianness() === 'LE';
   }
 
-  /**
-   * Two buffers per tensor, used in turn: a tensor's record is kept until its next one has been
-   * checked (the `update` rule's previous record), never longer, so reading allocates nothing.
-   */
-  private readonly pool = new Map<string, { buffers: ArrayBuffer[]; next: number }>();
+  private readonly littleEndian: boolean;
 
-  private buffer(tensor: string, size: number): ArrayBuffer {
+  /**
+   * Two blocks per tensor, used in turn: a tensor's record is kept until its next one has been
+   * checked (the `update` rule's previous record), never longer, so reading allocates nothing.
+   * float64 blocks live in the wasm kernels' memory (when they are on), where the quantizer kernel
+   * reads them in place: a block is read from the file once and never copied.
+   */
+  private readonly pool = new Map<string, { blocks: (Float64Array | Float32Array)[]; next: number }>();
+
+  private block(tensor: string, count: number): Float64Array | Float32Array {
     let entry = this.pool.get(tensor);
     if (!entry) {
-      entry = { buffers: [], next: 0 };
+      entry = { blocks: [], next: 0 };
       this.pool.set(tensor, entry);
     }
     const i = entry.next;
     entry.next = 1 - i;
-    if (!entry.buffers[i] || entry.buffers[i].byteLength !== size) entry.buffers[i] = new ArrayBuffer(size);
-    return entry.buffers[i];
+    if (!entry.blocks[i] || entry.blocks[i].length !== count) entry.blocks[i] = this.bytes === 8 ? checkerFloat64(count) : new Float32Array(count);
+    return entry.blocks[i];
   }
 
   /** h, hq, w of a tensor: three consecutive blocks of `length` components at byte `offset`, or a message. */
   read(tensor: string, offset: number, length: number): { h: ArrayLike<number>; hq: ArrayLike<number>; w: ArrayLike<number> } | string {
-    const size = 3 * length * this.bytes;
-    const buffer = this.buffer(tensor, size);
-    const view = new Uint8Array(buffer);
+    const values = this.block(tensor, 3 * length);
+    const size = values.byteLength;
+    const view = new Uint8Array(values.buffer, values.byteOffset, size);
     let done = 0;
     while (done < size) {
       const got = readSync(this.fd, view, done, size - done, offset + done);
       if (got === 0) return `sidecar ${this.path} ends before byte ${offset + size} (block at offset ${offset}, ${length} components)`;
       done += got;
     }
-    const Kind = this.dtype === 'float64' ? Float64Array : Float32Array;
-    if (endianness() !== 'LE') {
-      const data = new DataView(buffer);
-      const values = new Kind(3 * length);
+    if (!this.littleEndian) {
+      // In place: value i is read from its own bytes before they are overwritten.
+      const data = new DataView(values.buffer, values.byteOffset, size);
       for (let i = 0; i < values.length; i++) values[i] = this.bytes === 8 ? data.getFloat64(i * 8, true) : data.getFloat32(i * 4, true);
-      return { h: values.subarray(0, length), hq: values.subarray(length, 2 * length), w: values.subarray(2 * length) };
     }
-    return { h: new Kind(buffer, 0, length), hq: new Kind(buffer, length * this.bytes, length), w: new Kind(buffer, 2 * length * this.bytes, length) };
+    return { h: values.subarray(0, length), hq: values.subarray(length, 2 * length), w: values.subarray(2 * length) };
   }
 
   close(): void {

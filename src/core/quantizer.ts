@@ -81,8 +81,17 @@ function checkInteger(name: 'eta' | 'base' | 'p', value: number, min: number): v
 
 const gridCache = new Map<string, Grid>();
 
+/** The grid returned last: callers ask for the same one many times in a row (no key string to build). */
+let lastGrid: Grid | undefined;
+
 /** Validate (η, b, p) and precompute the grid G_p (SPEC §1). Cached: cheap to call per step. */
 export function makeGrid(eta: number, base: number, p: number): Grid {
+  if (lastGrid !== undefined && lastGrid.p === p && lastGrid.eta === eta && lastGrid.base === base) return lastGrid;
+  lastGrid = makeGridUncached(eta, base, p);
+  return lastGrid;
+}
+
+function makeGridUncached(eta: number, base: number, p: number): Grid {
   const key = `${eta}:${base}:${p}`;
   const cached = gridCache.get(key);
   if (cached) return cached;

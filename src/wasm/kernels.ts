@@ -18,6 +18,7 @@ import { quantize, type Grid, type QuantMode } from '../core/quantizer.ts';
 export interface KernelExports {
   heapBase(): number;
   quantizeRange(src: number, dst: number, n: number, grid: number, gridId: number, mode: number): number;
+  scanRange(h: number, hq: number, w: number, before: number, n: number, grid: number, mode: number, flags: number, scratch: number, out: number): void;
   quantizePass(config: number, h: number, negLambda: number, w: number, flags: number): void;
   rastrigin(w: number, g: number, n: number): void;
   styblinskiTang(w: number, g: number, n: number): void;

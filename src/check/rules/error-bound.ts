@@ -4,7 +4,8 @@
  * with a tolerance of a few ulps of the declared precision (the exact statement is `quantize`);
  * this rule says by how much, in cells, an implementation misses.
  */
-import { FLOAT32_PRODUCT_SLACK, matchesCore } from '../precision.ts';
+import { FLOAT32_PRODUCT_SLACK } from '../precision.ts';
+import { matchesCore } from '../scan.ts';
 import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const errorBound: RuleDefinition = {
@@ -16,11 +17,12 @@ export const errorBound: RuleDefinition = {
     const { mode, precision } = settings.header;
     const relative = precision === 'float64' ? 2 ** -50 : 4 * FLOAT32_PRODUCT_SLACK;
     const [low, high] = mode === 'round' ? [-0.5, 0.5] : [0, 1];
-    return (record, { grid }) => {
+    return (record, context) => {
+      const { grid } = context;
       const { h, hq } = record;
       if (!h || !hq) return NOT_APPLICABLE;
       // hq exactly the core's Q_p(h): within the bound by the core quantizer's contract (SPEC §1).
-      if (precision === 'float64' && matchesCore(record, grid, mode)) return undefined;
+      if (precision === 'float64' && matchesCore(record, context)) return undefined;
       const cell = grid.cell;
       let wrong = 0;
       let first = -1;

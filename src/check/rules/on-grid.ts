@@ -7,6 +7,7 @@
  */
 import { QuantizerRangeError } from '../../core/quantizer.ts';
 import { isGridValue, nearestIndex, quantizeAll } from '../precision.ts';
+import { scanStep } from '../scan.ts';
 import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const onGrid: RuleDefinition = {
@@ -18,7 +19,8 @@ export const onGrid: RuleDefinition = {
     // Per tensor (version 2) and per vector layout (full or sampled): which components are on the grid.
     const state = new Map<string, { tracked: Uint8Array; count: number }>();
     const precision = settings.header.precision;
-    return (record, { grid }) => {
+    return (record, context) => {
+      const { grid } = context;
       const w = record.w;
       if (!w) return NOT_APPLICABLE;
       const key = `${record.tensor?.name ?? ''}\u0000${w.length}`;
@@ -32,6 +34,12 @@ export const onGrid: RuleDefinition = {
       const wasTracking = trackedCount > 0;
       let wrong = 0;
       let first = -1;
+      if (precision === 'float64' && scanStep(record, context).onGrid === true) {
+        // Every component on the grid (the shared pass): all tracked from now on, none left it.
+        tracked.fill(1);
+        entry.count = w.length;
+        return wasTracking ? undefined : NOT_APPLICABLE;
+      }
       // float64: on the grid iff w is its own nearest grid value (the core's batch quantizer, round mode).
       const nearest = precision === 'float64' ? quantizeAll(w, grid, 'round') : undefined;
       for (let i = 0; i < w.length; i++) {

@@ -1,6 +1,7 @@
 /** quantize: hq = Q_p(h) component by component, exactly in float64, float32-aware otherwise (SPEC §1, eq. 1; §7). */
 import { QuantizerRangeError } from '../../core/quantizer.ts';
-import { admissibleIndices, expectedValue, isGridValue, matchesCore } from '../precision.ts';
+import { admissibleIndices, expectedValue, isGridValue } from '../precision.ts';
+import { matchesCore } from '../scan.ts';
 import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 
 export const quantize: RuleDefinition = {
@@ -8,12 +9,13 @@ export const quantize: RuleDefinition = {
   severity: 'error',
   spec: '§1, §7',
   summary: 'hq = Q_p(h): exactly the core quantizer in float64; within float32 rounding when float32 is declared',
-  create: (settings) => (record, { grid }) => {
+  create: (settings) => (record, context) => {
+    const { grid } = context;
     const { h, hq } = record;
     if (!h || !hq) return NOT_APPLICABLE;
     const { mode, precision } = settings.header;
     // Fast path: the core's batch quantizer; only a mismatch goes through the per-component path below.
-    if (precision === 'float64' && matchesCore(record, grid, mode)) return undefined;
+    if (precision === 'float64' && matchesCore(record, context)) return undefined;
     let wrong = 0;
     let first: { i: number; expected: string } | undefined;
     for (let i = 0; i < h.length; i++) {

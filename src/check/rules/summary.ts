@@ -4,6 +4,7 @@
  * exactly nz and max|h| from full vectors; sumHq within the rounding of a float sum of n terms; from
  * a sample, nz at least the sampled non-zeros and max|h| at least the sampled maximum.
  */
+import { scanStep } from '../scan.ts';
 import { NOT_APPLICABLE, num, plural, type RuleDefinition } from './rule.ts';
 
 export const summary: RuleDefinition = {
@@ -13,19 +14,16 @@ export const summary: RuleDefinition = {
   summary: 'v2: nz, sumHq, max|h| agree with the vectors (exactly with full vectors, as bounds with a sample)',
   create: (settings) => {
     const eps = settings.header.precision === 'float64' ? 2 ** -52 : 2 ** -23;
-    return (record) => {
+    return (record, context) => {
       const { h, hq, nz, maxAbsH, sumHq } = record;
       if (nz === undefined || maxAbsH === undefined || sumHq === undefined || (!h && !hq)) return NOT_APPLICABLE;
       const full = !record.components;
+      // The shared pass over the vectors (scan.ts): the counts in index order, as a loop here would.
+      const scan = scanStep(record, context);
       if (hq) {
-        let count = 0;
-        let sum = 0;
-        let magnitude = 0;
-        for (let i = 0; i < hq.length; i++) {
-          if (hq[i] !== 0) count += 1;
-          sum += hq[i];
-          magnitude += Math.abs(hq[i]);
-        }
+        const count = scan.nonZero!;
+        const sum = scan.sum!;
+        const magnitude = scan.magnitude!;
         if (full ? count !== nz : count > nz) {
           return { message: `nz = ${nz}, but hq holds ${plural(count, 'non-zero component')}${full ? '' : ' in the sample alone'}`, expected: full ? `nz = ${count}` : `nz >= ${count}`, found: `nz = ${nz}` };
         }
@@ -35,8 +33,7 @@ export const summary: RuleDefinition = {
         }
       }
       if (h) {
-        let max = 0;
-        for (let i = 0; i < h.length; i++) max = Math.max(max, Math.abs(h[i]));
+        const max = scan.maxAbsH!;
         if (full ? max !== maxAbsH : max > maxAbsH) {
           return { message: `maxAbsH = ${num(maxAbsH)}, but max |h| is ${num(max)}${full ? '' : ' in the sample alone'}`, expected: full ? `maxAbsH = ${num(max)}` : `maxAbsH >= ${num(max)}`, found: `maxAbsH = ${num(maxAbsH)}` };
         }

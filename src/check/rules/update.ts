@@ -5,6 +5,7 @@
  */
 import { gridValue, QuantizerRangeError, type Grid } from '../../core/quantizer.ts';
 import { nearestIndex, sameAtPrecision } from '../precision.ts';
+import { scanStep } from '../scan.ts';
 import { component, more, NOT_APPLICABLE, num, type RuleDefinition } from './rule.ts';
 import type { TraceRecord } from '../trace.ts';
 
@@ -38,14 +39,19 @@ export const update: RuleDefinition = {
   summary: 'w_t = w_{t−1} + hq_t (the applied step is the quantized one)',
   create: (settings) => {
     const precision = settings.header.precision;
-    return (record, { previous, grid }) => {
+    return (record, context) => {
+      const { previous, grid } = context;
       const { w, hq } = record;
       const before = alignedBefore(record, previous);
       if (!w || !hq || !before) return NOT_APPLICABLE;
       if (precision === 'float64') {
-        // Fast path: every component the exact double sum; anything else takes the loop below.
-        let exact = true;
-        for (let i = 0; i < w.length && exact; i++) exact = w[i] === before[i] + hq[i];
+        // Fast path: every component the exact double sum (decided by the shared pass when the
+        // records hold the same components); anything else takes the loop below.
+        let exact = scanStep(record, context).sumsExactly;
+        if (exact === undefined) {
+          exact = true;
+          for (let i = 0; i < w.length && exact; i++) exact = w[i] === before[i] + hq[i];
+        }
         if (exact) return undefined;
       }
       let wrong = 0;

@@ -3,6 +3,7 @@
  * twin of a JS function that stays the definition and the oracle; src/wasm/*.ts load and call them.
  */
 export { quantizeRange } from './quantize';
+export { scanRange } from './scan';
 export { quantizePass } from './pass';
 export { ackley, doubleWell, griewank, guard, rastrigin, sixHumpCamel, styblinskiTang } from './gradients';
 export { sin, cos, exp, sinPi, cosPi } from './elementary';
