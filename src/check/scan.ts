@@ -128,17 +128,10 @@ export function fusedJs(
 }
 
 /** The fused pass: on the wasm kernel when it can take the vectors, else fusedJs. */
-export function fused(
-  h: ArrayLike<number>,
-  hq: ArrayLike<number>,
-  w: ArrayLike<number>,
-  before: ArrayLike<number> | undefined,
-  grid: Grid,
-  mode: QuantMode,
-  exact: boolean,
-): Fused {
+export function fused(...args: Parameters<typeof fusedJs>): Fused {
+  const [h, hq, w, before, grid, mode, exact] = args;
   const totals = scanOnKernel(h, hq, w, before, grid, mode, exact, exact);
-  return totals ? { totals, core: exact, grids: exact } : fusedJs(h, hq, w, before, grid, mode, exact);
+  return totals ? { totals, core: exact, grids: exact } : fusedJs(...args);
 }
 
 function summaries(hq: ArrayLike<number>): { nonZero: number; sum: number; magnitude: number } {

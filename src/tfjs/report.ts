@@ -266,8 +266,9 @@ export async function renderReport(runsDir: string, run: string, reportParent = 
   const records = cells.flatMap((c) => c.history);
   const computeSeconds = records.reduce((s, r) => s + r.seconds, 0);
   const imagesTrained = cells.reduce((s, c) => s + c.history.length * manifest.trainSubset, 0);
-  const logTime = (c: CellResult) => statSync(join(source, `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`)).mtimeMs;
-  const logged = cells.filter((c) => existsSync(join(source, `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`)));
+  const logOf = (c: CellResult) => join(source, `${cellName(c.optimizer, c.lr, c.seed)}.jsonl`);
+  const logTime = (c: CellResult) => statSync(logOf(c)).mtimeMs;
+  const logged = cells.filter((c) => existsSync(logOf(c)));
   let wallSeconds: number;
   if (ownCopies.length > 0) {
     // Resumed from the committed report: its wall time, plus this machine's, from the first copy to the last new log.

@@ -8,29 +8,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADAM_DEFAULTS } from '../../src/core/learning.ts';
 import { READINGS } from '../../src/core/reading.ts';
 import { DEFAULT_QUANTIZATION, type OptimizerName } from '../../src/tfjs/names.ts';
 import { readReadingRuns, renderReadingsReport } from '../../src/tfjs/readings.ts';
 import { cellName, type Manifest } from '../../src/tfjs/sweep.ts';
 import type { EpochRecord } from '../../src/tfjs/train.ts';
+import { syntheticManifest } from './synthetic.ts';
 
-const base: Manifest = {
-  run: 'grid',
-  model: 'mlp',
-  optimizers: ['adam', 'qtadam', 'sgd', 'qsgd'],
-  lrs: [2 ** -2, 2 ** -6],
-  seeds: [1, 2, 3],
-  epochs: 2,
-  batch: 128,
-  trainSubset: 1024,
-  testSubset: 500,
-  shuffle: false,
-  quantization: DEFAULT_QUANTIZATION,
-  adam: ADAM_DEFAULTS,
-  backend: 'cpu',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const base = syntheticManifest({ run: 'grid', lrs: [2 ** -2, 2 ** -6] });
 
 function record(epoch: number, testAccuracy: number, p: number | null): EpochRecord {
   return {

@@ -4,31 +4,15 @@
  * actual degrees of freedom), the sign comparison with the paper, the zero-update and annealing diagnostics. Synthetic histories, no training.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUANTIZATION } from '../../src/tfjs/names.ts';
-import { ADAM_DEFAULTS } from '../../src/core/learning.ts';
 import { loadPaperTable1 } from '../../src/tfjs/paper-table1.ts';
 import { pairedComparisons } from '../../src/tfjs/paired.ts';
 import { findings, summarizeCells } from '../../src/tfjs/report.ts';
-import type { CellResult, Manifest } from '../../src/tfjs/sweep.ts';
+import type { CellResult } from '../../src/tfjs/sweep.ts';
+import { syntheticManifest } from './synthetic.ts';
 import type { EpochRecord } from '../../src/tfjs/train.ts';
 import type { OptimizerName } from '../../src/tfjs/names.ts';
 
-const manifest: Manifest = {
-  run: 'synthetic',
-  model: 'mlp',
-  optimizers: ['adam', 'qtadam', 'sgd', 'qsgd'],
-  lrs: [2 ** -6],
-  seeds: [1, 2, 3],
-  epochs: 2,
-  batch: 128,
-  trainSubset: 1024,
-  testSubset: 500,
-  shuffle: false,
-  quantization: DEFAULT_QUANTIZATION,
-  adam: ADAM_DEFAULTS,
-  backend: 'cpu',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const manifest = syntheticManifest();
 
 function record(epoch: number, test: number, quantized: boolean, extra: Partial<EpochRecord> = {}): EpochRecord {
   return {
